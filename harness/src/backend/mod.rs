@@ -1,0 +1,200 @@
+//! One small trait, several independent implementations of the
+//! cryptography the two profiles use.
+//!
+//! Each backend declares its [`Capabilities`]; every operation defaults to
+//! [`CryptoFailure::Unsupported`], so a JWS-only library implements only
+//! what it has. Outcomes are compared by failure *class*, never by message
+//! text. The rest of the code finds backends through [`all`] and
+//! [`by_name`] and never names a concrete one.
+
+use std::fmt::Debug;
+
+use serde::Serialize;
+use zeroize::Zeroizing;
+
+use crate::keys::{PrivateKey, PublicKey};
+use crate::padding::PaddingFlaw;
+use crate::rng::HarnessRng;
+
+pub mod reference;
+
+/// What a backend can do.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Capabilities {
+    /// RS256 signing.
+    pub rs256_sign: bool,
+    /// RS256 verification.
+    pub rs256_verify: bool,
+    /// JWE RSA-OAEP-256 + A256GCM encryption.
+    pub jwe_encrypt: bool,
+    /// JWE RSA-OAEP-256 + A256GCM decryption.
+    pub jwe_decrypt: bool,
+    /// The moveo context scheme, encrypting (RSA-OAEP-SHA256 + AES-CBC).
+    pub context_encrypt: bool,
+    /// The moveo context scheme, decrypting.
+    pub context_decrypt: bool,
+}
+
+/// The four binary parts of a compact JWE after its protected header.
+#[derive(Clone, PartialEq, Eq)]
+pub struct JweParts {
+    /// The RSA-encrypted content-encryption key.
+    pub encrypted_key: Vec<u8>,
+    /// The content IV (12 bytes for GCM).
+    pub iv: Vec<u8>,
+    /// The ciphertext.
+    pub ciphertext: Vec<u8>,
+    /// The authentication tag (16 bytes for GCM).
+    pub tag: Vec<u8>,
+}
+
+impl std::fmt::Debug for JweParts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "JweParts {{ encrypted_key: {} bytes, iv: {} bytes, ciphertext: {} bytes, tag: {} bytes }}",
+            self.encrypted_key.len(),
+            self.iv.len(),
+            self.ciphertext.len(),
+            self.tag.len()
+        )
+    }
+}
+
+/// Why an operation failed, as a class that can be compared across
+/// implementations.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CryptoFailure {
+    /// The backend does not implement this operation.
+    #[error("{0} is not supported by this backend")]
+    Unsupported(&'static str),
+    /// An RSA signature did not verify.
+    #[error("signature does not verify")]
+    BadSignature,
+    /// RSA decryption (of a key or IV) failed.
+    #[error("RSA decryption failed")]
+    RsaDecrypt,
+    /// A symmetric key of the wrong length.
+    #[error("key of {0} bytes has the wrong length")]
+    KeyLength(usize),
+    /// An IV of the wrong length.
+    #[error("IV of {0} bytes has the wrong length")]
+    IvLength(usize),
+    /// An authentication tag of the wrong length.
+    #[error("tag of {0} bytes has the wrong length")]
+    TagLength(usize),
+    /// AEAD authentication failed.
+    #[error("authentication failed")]
+    Integrity,
+    /// A CBC ciphertext that is empty or not whole blocks.
+    #[error("ciphertext of {0} bytes is not whole AES blocks")]
+    CiphertextLength(usize),
+    /// Bad PKCS#7 padding after decryption.
+    #[error("bad padding: {0:?}")]
+    Padding(PaddingFlaw),
+    /// Anything else the library reported.
+    #[error("{0}")]
+    Other(String),
+}
+
+/// An implementation of the profiles' cryptography.
+pub trait Backend: Send + Sync + Debug {
+    /// Stable name, used on the command line (`--backend`).
+    fn id(&self) -> &'static str;
+    /// The library and version underneath, for reports.
+    fn library(&self) -> String;
+    /// What it can do.
+    fn capabilities(&self) -> Capabilities;
+
+    /// RS256 signature over `signing_input`.
+    fn rs256_sign(
+        &self,
+        _key: &PrivateKey,
+        _signing_input: &[u8],
+    ) -> Result<Vec<u8>, CryptoFailure> {
+        Err(CryptoFailure::Unsupported("RS256 signing"))
+    }
+    /// RS256 verification.
+    fn rs256_verify(
+        &self,
+        _key: &PublicKey,
+        _signing_input: &[u8],
+        _signature: &[u8],
+    ) -> Result<(), CryptoFailure> {
+        Err(CryptoFailure::Unsupported("RS256 verification"))
+    }
+    /// Encrypts `plaintext` as a JWE (RSA-OAEP-256 + A256GCM) under the
+    /// given encoded protected header, which is the AAD.
+    fn jwe_encrypt(
+        &self,
+        _key: &PublicKey,
+        _protected_b64: &str,
+        _plaintext: &[u8],
+        _rng: &mut HarnessRng,
+    ) -> Result<JweParts, CryptoFailure> {
+        Err(CryptoFailure::Unsupported("JWE encryption"))
+    }
+    /// Decrypts a JWE (RSA-OAEP-256 + A256GCM).
+    fn jwe_decrypt(
+        &self,
+        _key: &PrivateKey,
+        _protected_b64: &str,
+        _parts: &JweParts,
+    ) -> Result<Zeroizing<Vec<u8>>, CryptoFailure> {
+        Err(CryptoFailure::Unsupported("JWE decryption"))
+    }
+    /// RSA-OAEP with SHA-256 and MGF1-SHA-256 (the context key and IV).
+    fn rsa_oaep256_encrypt(
+        &self,
+        _key: &PublicKey,
+        _data: &[u8],
+        _rng: &mut HarnessRng,
+    ) -> Result<Vec<u8>, CryptoFailure> {
+        Err(CryptoFailure::Unsupported("RSA-OAEP-256 encryption"))
+    }
+    /// The inverse of [`Backend::rsa_oaep256_encrypt`].
+    fn rsa_oaep256_decrypt(
+        &self,
+        _key: &PrivateKey,
+        _ciphertext: &[u8],
+    ) -> Result<Zeroizing<Vec<u8>>, CryptoFailure> {
+        Err(CryptoFailure::Unsupported("RSA-OAEP-256 decryption"))
+    }
+    /// AES-CBC (128 or 256 by key length) with PKCS#7 padding.
+    fn aes_cbc_encrypt(
+        &self,
+        _key: &[u8],
+        _iv: &[u8],
+        _plaintext: &[u8],
+    ) -> Result<Vec<u8>, CryptoFailure> {
+        Err(CryptoFailure::Unsupported("AES-CBC encryption"))
+    }
+    /// AES-CBC decryption, removing PKCS#7 padding.
+    fn aes_cbc_decrypt(
+        &self,
+        _key: &[u8],
+        _iv: &[u8],
+        _ciphertext: &[u8],
+    ) -> Result<Zeroizing<Vec<u8>>, CryptoFailure> {
+        Err(CryptoFailure::Unsupported("AES-CBC decryption"))
+    }
+}
+
+/// Every backend built into this binary, the reference first.
+pub fn all() -> Vec<&'static dyn Backend> {
+    vec![&reference::Reference]
+}
+
+/// The backend called `name`.
+pub fn by_name(name: &str) -> Option<&'static dyn Backend> {
+    all().into_iter().find(|b| b.id() == name)
+}
+
+/// The backend to use by default for work needing `needs`.
+pub fn default_for(needs: impl Fn(&Capabilities) -> bool) -> &'static dyn Backend {
+    all()
+        .into_iter()
+        .find(|b| needs(&b.capabilities()))
+        .unwrap_or(&reference::Reference)
+}

@@ -1,0 +1,386 @@
+//! The reference backend: pure Rust, RustCrypto crates (rsa, sha2,
+//! aes-gcm, aes, cbc).
+//!
+//! It also offers the primitives the check pipeline needs to *diagnose* a
+//! failure (which RSA padding was really used, what a HS256 MAC was keyed
+//! with), and that the token builders in [`crate::mint`] need to make
+//! deliberately wrong tokens. Those are plain functions, not trait methods:
+//! diagnosis is the harness's own business, not an implementation's.
+//!
+//! The rsa crate is under RUSTSEC-2023-0071 (Marvin timing attack on
+//! private-key operations; no fixed release). Decryption here uses
+//! blinding, and this backend is the independent cross-check, not a
+//! service facing an attacker.
+
+use aes_gcm::aead::consts::U12;
+use aes_gcm::aead::{AeadInPlace, KeyInit};
+use aes_gcm::{Aes128Gcm, Aes256Gcm, AesGcm, Nonce, Tag};
+use cbc::cipher::block_padding::NoPadding;
+use cbc::cipher::{BlockDecryptMut, BlockEncryptMut, KeyIvInit};
+use hmac::{Hmac, Mac};
+use rand::rngs::OsRng;
+use rand::RngCore;
+use rsa::{Oaep, Pkcs1v15Encrypt, Pkcs1v15Sign};
+use sha1::Sha1;
+use sha2::{Digest, Sha256, Sha384, Sha512};
+use zeroize::Zeroizing;
+
+use super::{Backend, Capabilities, CryptoFailure, JweParts};
+use crate::keys::{PrivateKey, PublicKey};
+use crate::padding;
+use crate::rng::HarnessRng;
+
+/// The RustCrypto reference implementation.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Reference;
+
+impl Backend for Reference {
+    fn id(&self) -> &'static str {
+        "reference"
+    }
+
+    fn library(&self) -> String {
+        "RustCrypto rsa 0.9, aes-gcm 0.10, aes 0.8, cbc 0.1, sha2 0.10".into()
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        Capabilities {
+            rs256_sign: true,
+            rs256_verify: true,
+            jwe_encrypt: true,
+            jwe_decrypt: true,
+            context_encrypt: true,
+            context_decrypt: true,
+        }
+    }
+
+    fn rs256_sign(&self, key: &PrivateKey, signing_input: &[u8]) -> Result<Vec<u8>, CryptoFailure> {
+        let digest = Sha256::digest(signing_input);
+        key.rsa()
+            .sign_with_rng(&mut OsRng, Pkcs1v15Sign::new::<Sha256>(), &digest)
+            .map_err(|e| CryptoFailure::Other(e.to_string()))
+    }
+
+    fn rs256_verify(
+        &self,
+        key: &PublicKey,
+        signing_input: &[u8],
+        signature: &[u8],
+    ) -> Result<(), CryptoFailure> {
+        let digest = Sha256::digest(signing_input);
+        key.rsa()
+            .verify(Pkcs1v15Sign::new::<Sha256>(), &digest, signature)
+            .map_err(|_| CryptoFailure::BadSignature)
+    }
+
+    fn jwe_encrypt(
+        &self,
+        key: &PublicKey,
+        protected_b64: &str,
+        plaintext: &[u8],
+        rng: &mut HarnessRng,
+    ) -> Result<JweParts, CryptoFailure> {
+        let mut cek = Zeroizing::new([0u8; 32]);
+        rng.fill_bytes(cek.as_mut());
+        let mut iv = [0u8; 12];
+        rng.fill_bytes(&mut iv);
+        let encrypted_key = rsa_encrypt(key, RsaScheme::OaepSha256, cek.as_ref(), rng)?;
+        let (ciphertext, tag) =
+            gcm_encrypt(cek.as_ref(), &iv, protected_b64.as_bytes(), plaintext)?;
+        Ok(JweParts {
+            encrypted_key,
+            iv: iv.to_vec(),
+            ciphertext,
+            tag,
+        })
+    }
+
+    fn jwe_decrypt(
+        &self,
+        key: &PrivateKey,
+        protected_b64: &str,
+        parts: &JweParts,
+    ) -> Result<Zeroizing<Vec<u8>>, CryptoFailure> {
+        let cek = rsa_decrypt(key, RsaScheme::OaepSha256, &parts.encrypted_key)
+            .ok_or(CryptoFailure::RsaDecrypt)?;
+        if cek.len() != 32 {
+            return Err(CryptoFailure::KeyLength(cek.len()));
+        }
+        gcm_decrypt(
+            &cek,
+            &parts.iv,
+            protected_b64.as_bytes(),
+            &parts.ciphertext,
+            &parts.tag,
+        )
+    }
+
+    fn rsa_oaep256_encrypt(
+        &self,
+        key: &PublicKey,
+        data: &[u8],
+        rng: &mut HarnessRng,
+    ) -> Result<Vec<u8>, CryptoFailure> {
+        rsa_encrypt(key, RsaScheme::OaepSha256, data, rng)
+    }
+
+    fn rsa_oaep256_decrypt(
+        &self,
+        key: &PrivateKey,
+        ciphertext: &[u8],
+    ) -> Result<Zeroizing<Vec<u8>>, CryptoFailure> {
+        rsa_decrypt(key, RsaScheme::OaepSha256, ciphertext).ok_or(CryptoFailure::RsaDecrypt)
+    }
+
+    fn aes_cbc_encrypt(
+        &self,
+        key: &[u8],
+        iv: &[u8],
+        plaintext: &[u8],
+    ) -> Result<Vec<u8>, CryptoFailure> {
+        if key.len() != 16 && key.len() != 32 {
+            return Err(CryptoFailure::KeyLength(key.len()));
+        }
+        cbc_encrypt_raw(key, iv, &padding::pad(plaintext))
+    }
+
+    fn aes_cbc_decrypt(
+        &self,
+        key: &[u8],
+        iv: &[u8],
+        ciphertext: &[u8],
+    ) -> Result<Zeroizing<Vec<u8>>, CryptoFailure> {
+        if key.len() != 16 && key.len() != 32 {
+            return Err(CryptoFailure::KeyLength(key.len()));
+        }
+        let raw = cbc_decrypt_raw(key, iv, ciphertext)?;
+        padding::unpad(&raw)
+            .map(|p| Zeroizing::new(p.to_vec()))
+            .map_err(CryptoFailure::Padding)
+    }
+}
+
+/// The RSA encryption schemes implementers use, right and wrong.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RsaScheme {
+    /// OAEP, SHA-256, MGF1-SHA-256: what both profiles require.
+    OaepSha256,
+    /// OAEP, SHA-1, MGF1-SHA-1 (JWE RSA-OAEP; Node's publicEncrypt default).
+    OaepSha1,
+    /// OAEP, SHA-256 label hash but MGF1-SHA-1 (Java SunJCE's default).
+    OaepSha256Mgf1Sha1,
+    /// PKCS#1 v1.5 encryption (JWE RSA1_5).
+    Pkcs1v15,
+}
+
+impl RsaScheme {
+    /// The wrong schemes, in the order a diagnosis tries them.
+    pub const WRONG: [RsaScheme; 3] = [
+        RsaScheme::OaepSha1,
+        RsaScheme::OaepSha256Mgf1Sha1,
+        RsaScheme::Pkcs1v15,
+    ];
+}
+
+/// RSA-encrypts `data` with the given scheme.
+pub fn rsa_encrypt(
+    key: &PublicKey,
+    scheme: RsaScheme,
+    data: &[u8],
+    rng: &mut HarnessRng,
+) -> Result<Vec<u8>, CryptoFailure> {
+    let k = key.rsa();
+    let result = match scheme {
+        RsaScheme::OaepSha256 => k.encrypt(rng, Oaep::new::<Sha256>(), data),
+        RsaScheme::OaepSha1 => k.encrypt(rng, Oaep::new::<Sha1>(), data),
+        RsaScheme::OaepSha256Mgf1Sha1 => {
+            k.encrypt(rng, Oaep::new_with_mgf_hash::<Sha256, Sha1>(), data)
+        }
+        RsaScheme::Pkcs1v15 => k.encrypt(rng, Pkcs1v15Encrypt, data),
+    };
+    result.map_err(|e| CryptoFailure::Other(e.to_string()))
+}
+
+/// RSA-decrypts with the given scheme (blinded); `None` when it fails.
+pub fn rsa_decrypt(
+    key: &PrivateKey,
+    scheme: RsaScheme,
+    ciphertext: &[u8],
+) -> Option<Zeroizing<Vec<u8>>> {
+    if ciphertext.len() != key.public().size() {
+        return None;
+    }
+    let k = key.rsa();
+    let result = match scheme {
+        RsaScheme::OaepSha256 => k.decrypt_blinded(&mut OsRng, Oaep::new::<Sha256>(), ciphertext),
+        RsaScheme::OaepSha1 => k.decrypt_blinded(&mut OsRng, Oaep::new::<Sha1>(), ciphertext),
+        RsaScheme::OaepSha256Mgf1Sha1 => k.decrypt_blinded(
+            &mut OsRng,
+            Oaep::new_with_mgf_hash::<Sha256, Sha1>(),
+            ciphertext,
+        ),
+        RsaScheme::Pkcs1v15 => k.decrypt_blinded(&mut OsRng, Pkcs1v15Encrypt, ciphertext),
+    };
+    result.ok().map(Zeroizing::new)
+}
+
+/// AES-GCM (128, 192 or 256 by key length) encryption with a detached tag.
+pub fn gcm_encrypt(
+    key: &[u8],
+    iv: &[u8],
+    aad: &[u8],
+    plaintext: &[u8],
+) -> Result<(Vec<u8>, Vec<u8>), CryptoFailure> {
+    if iv.len() != 12 {
+        return Err(CryptoFailure::IvLength(iv.len()));
+    }
+    let nonce = Nonce::from_slice(iv);
+    let mut buffer = plaintext.to_vec();
+    let tag = match key.len() {
+        16 => Aes128Gcm::new_from_slice(key)
+            .map_err(|_| CryptoFailure::KeyLength(16))?
+            .encrypt_in_place_detached(nonce, aad, &mut buffer),
+        24 => AesGcm::<aes::Aes192, U12>::new_from_slice(key)
+            .map_err(|_| CryptoFailure::KeyLength(24))?
+            .encrypt_in_place_detached(nonce, aad, &mut buffer),
+        32 => Aes256Gcm::new_from_slice(key)
+            .map_err(|_| CryptoFailure::KeyLength(32))?
+            .encrypt_in_place_detached(nonce, aad, &mut buffer),
+        n => return Err(CryptoFailure::KeyLength(n)),
+    }
+    .map_err(|_| CryptoFailure::Other("AES-GCM encryption failed".into()))?;
+    Ok((buffer, tag.to_vec()))
+}
+
+/// AES-GCM decryption, checking IV and tag lengths first.
+pub fn gcm_decrypt(
+    key: &[u8],
+    iv: &[u8],
+    aad: &[u8],
+    ciphertext: &[u8],
+    tag: &[u8],
+) -> Result<Zeroizing<Vec<u8>>, CryptoFailure> {
+    if iv.len() != 12 {
+        return Err(CryptoFailure::IvLength(iv.len()));
+    }
+    if tag.len() != 16 {
+        return Err(CryptoFailure::TagLength(tag.len()));
+    }
+    let nonce = Nonce::from_slice(iv);
+    let tag = Tag::from_slice(tag);
+    let mut buffer = Zeroizing::new(ciphertext.to_vec());
+    let result = match key.len() {
+        16 => Aes128Gcm::new_from_slice(key)
+            .map_err(|_| CryptoFailure::KeyLength(16))?
+            .decrypt_in_place_detached(nonce, aad, &mut buffer, tag),
+        24 => AesGcm::<aes::Aes192, U12>::new_from_slice(key)
+            .map_err(|_| CryptoFailure::KeyLength(24))?
+            .decrypt_in_place_detached(nonce, aad, &mut buffer, tag),
+        32 => Aes256Gcm::new_from_slice(key)
+            .map_err(|_| CryptoFailure::KeyLength(32))?
+            .decrypt_in_place_detached(nonce, aad, &mut buffer, tag),
+        n => return Err(CryptoFailure::KeyLength(n)),
+    };
+    result.map_err(|_| CryptoFailure::Integrity)?;
+    Ok(buffer)
+}
+
+/// AES-CBC encryption of whole blocks, adding no padding (AES-128/192/256).
+pub fn cbc_encrypt_raw(key: &[u8], iv: &[u8], data: &[u8]) -> Result<Vec<u8>, CryptoFailure> {
+    if iv.len() != 16 {
+        return Err(CryptoFailure::IvLength(iv.len()));
+    }
+    if data.len() % 16 != 0 {
+        return Err(CryptoFailure::CiphertextLength(data.len()));
+    }
+    let bad_key = |_| CryptoFailure::KeyLength(key.len());
+    Ok(match key.len() {
+        16 => cbc::Encryptor::<aes::Aes128>::new_from_slices(key, iv)
+            .map_err(bad_key)?
+            .encrypt_padded_vec_mut::<NoPadding>(data),
+        24 => cbc::Encryptor::<aes::Aes192>::new_from_slices(key, iv)
+            .map_err(bad_key)?
+            .encrypt_padded_vec_mut::<NoPadding>(data),
+        32 => cbc::Encryptor::<aes::Aes256>::new_from_slices(key, iv)
+            .map_err(bad_key)?
+            .encrypt_padded_vec_mut::<NoPadding>(data),
+        n => return Err(CryptoFailure::KeyLength(n)),
+    })
+}
+
+/// AES-CBC decryption of whole blocks, leaving the padding in place.
+pub fn cbc_decrypt_raw(
+    key: &[u8],
+    iv: &[u8],
+    data: &[u8],
+) -> Result<Zeroizing<Vec<u8>>, CryptoFailure> {
+    if iv.len() != 16 {
+        return Err(CryptoFailure::IvLength(iv.len()));
+    }
+    if data.is_empty() || data.len() % 16 != 0 {
+        return Err(CryptoFailure::CiphertextLength(data.len()));
+    }
+    let bad_key = |_| CryptoFailure::KeyLength(key.len());
+    let unpad = |_| CryptoFailure::CiphertextLength(data.len());
+    let out = match key.len() {
+        16 => cbc::Decryptor::<aes::Aes128>::new_from_slices(key, iv)
+            .map_err(bad_key)?
+            .decrypt_padded_vec_mut::<NoPadding>(data)
+            .map_err(unpad)?,
+        24 => cbc::Decryptor::<aes::Aes192>::new_from_slices(key, iv)
+            .map_err(bad_key)?
+            .decrypt_padded_vec_mut::<NoPadding>(data)
+            .map_err(unpad)?,
+        32 => cbc::Decryptor::<aes::Aes256>::new_from_slices(key, iv)
+            .map_err(bad_key)?
+            .decrypt_padded_vec_mut::<NoPadding>(data)
+            .map_err(unpad)?,
+        n => return Err(CryptoFailure::KeyLength(n)),
+    };
+    Ok(Zeroizing::new(out))
+}
+
+/// AES-CBC with PKCS#7, for any AES key size (used to build 24-byte-key
+/// negatives that the trait method refuses).
+pub fn cbc_encrypt_pkcs7(
+    key: &[u8],
+    iv: &[u8],
+    plaintext: &[u8],
+) -> Result<Vec<u8>, CryptoFailure> {
+    cbc_encrypt_raw(key, iv, &padding::pad(plaintext))
+}
+
+/// RSASSA-PSS with SHA-256 (PS256) signature.
+pub fn ps256_sign(
+    key: &PrivateKey,
+    signing_input: &[u8],
+    rng: &mut HarnessRng,
+) -> Result<Vec<u8>, CryptoFailure> {
+    let digest = Sha256::digest(signing_input);
+    key.rsa()
+        .sign_with_rng(rng, rsa::pss::Pss::new::<Sha256>(), &digest)
+        .map_err(|e| CryptoFailure::Other(e.to_string()))
+}
+
+/// Whether `signature` is a valid PS256 signature.
+pub fn ps256_verify(key: &PublicKey, signing_input: &[u8], signature: &[u8]) -> bool {
+    let digest = Sha256::digest(signing_input);
+    key.rsa()
+        .verify(rsa::pss::Pss::new::<Sha256>(), &digest, signature)
+        .is_ok()
+}
+
+/// The HMAC of `data` for a JWS `alg` of HS256, HS384 or HS512.
+pub fn hmac(alg: &str, key: &[u8], data: &[u8]) -> Option<Vec<u8>> {
+    fn mac<M: Mac + KeyInit>(key: &[u8], data: &[u8]) -> Option<Vec<u8>> {
+        let mut m = <M as Mac>::new_from_slice(key).ok()?;
+        m.update(data);
+        Some(m.finalize().into_bytes().to_vec())
+    }
+    match alg.to_ascii_uppercase().as_str() {
+        "HS256" => mac::<Hmac<Sha256>>(key, data),
+        "HS384" => mac::<Hmac<Sha384>>(key, data),
+        "HS512" => mac::<Hmac<Sha512>>(key, data),
+        _ => None,
+    }
+}

@@ -1,0 +1,688 @@
+//! Arguments as typed (clap), turned into what each command needs, then run.
+
+use std::io::{self, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use anyhow::{anyhow, bail, Context, Result};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use serde_json::{Map, Value};
+
+use jose_harness::backend::{self, Backend, Capabilities};
+use jose_harness::check::{self, CheckOptions, Profile, Report, Verdict};
+use jose_harness::jose::{self, Compact, Limits};
+use jose_harness::keys::{self, LoadedKey};
+use jose_harness::report::{json::Json, text::Text, Reporter};
+use jose_harness::rng::HarnessRng;
+use jose_harness::rules::{self, Scope};
+use jose_harness::{json, mint};
+
+/// The token conforms.
+pub const EXIT_PASS: u8 = 0;
+/// The token does not conform.
+pub const EXIT_FAIL: u8 = 1;
+/// The harness could not do its job.
+pub const EXIT_HARNESS: u8 = 2;
+/// No error found, but parts could not be checked (a key was not given).
+pub const EXIT_INCOMPLETE: u8 = 3;
+
+const AFTER_HELP: &str = "\
+Exit codes:
+  0  the token conforms (warnings allowed)
+  1  it does not: at least one error finding
+  2  the harness could not do its job (usage, unreadable key, I/O)
+  3  no error found, but parts were not checked (a key was missing)
+
+Keys: PEM (PKCS#8, PKCS#1, SPKI), DER, bare base64 of DER, or JWK.
+Start with `jose-harness demo`, then see `jose-harness help check`.";
+
+/// Conformance test harness for the identity tokens web-chat vendors ask
+/// their customers' backends to mint: iAdvize (RS256 JWS inside an
+/// RSA-OAEP-256/A256GCM JWE) and Moveo.AI (RS256 JWT with an AES-CBC
+/// encrypted context).
+#[derive(Debug, Parser)]
+#[command(name = "jose-harness", version, after_help = AFTER_HELP)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check a token: every problem, how to fix it, and a verdict.
+    Check(CheckArgs),
+    /// Mint a correct token of a profile (for your own tests).
+    Generate(GenerateArgs),
+    /// Generate an RSA key pair as PEM files.
+    Keygen(KeygenArgs),
+    /// Show a token's headers and claims WITHOUT verifying anything.
+    Decode(DecodeArgs),
+    /// List every rule: id, severity, message, fix, reference.
+    Checks(ChecksArgs),
+    /// Mint a token of each profile with the bundled test keys and check it.
+    Demo(DemoArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+struct CheckArgs {
+    /// Token profile to check against.
+    #[arg(long, value_enum)]
+    profile: Profile,
+    /// The token: the text itself, @FILE to read it from a file, or - for stdin.
+    #[arg(long, value_name = "TOKEN|@FILE|-")]
+    token: String,
+    /// Customer public key (verifies the RS256 signature).
+    #[arg(long, value_name = "FILE")]
+    verify_key: Option<PathBuf>,
+    /// Recipient private key (decrypts the iadvize JWE or the moveo context).
+    #[arg(long, value_name = "FILE")]
+    decrypt_key: Option<PathBuf>,
+    /// Implementation doing the cryptography, or `all` to run every capable
+    /// one and report disagreements.
+    #[arg(long, value_name = "NAME|all", default_value = "reference")]
+    backend: String,
+    /// Check as if the time were this (seconds since the epoch).
+    #[arg(long, value_name = "UNIX")]
+    now: Option<i64>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    format: Format,
+    /// Longest token accepted, in bytes.
+    #[arg(long, default_value_t = jose::DEFAULT_MAX_TOKEN_BYTES)]
+    max_token_bytes: usize,
+    /// Deepest JSON nesting accepted.
+    #[arg(long, default_value_t = json::DEFAULT_MAX_DEPTH)]
+    max_json_depth: usize,
+}
+
+#[derive(Debug, Args)]
+struct GenerateArgs {
+    /// Token profile to mint.
+    #[arg(long, value_enum)]
+    profile: Profile,
+    /// Customer private key (signs the token).
+    #[arg(long, value_name = "FILE")]
+    sign_key: PathBuf,
+    /// Recipient public key (iadvize: encrypts the JWE; moveo: encrypts the context).
+    #[arg(long, value_name = "FILE")]
+    encrypt_key: Option<PathBuf>,
+    /// Claims to add or replace, as a JSON object or @FILE; a null value
+    /// removes a default claim.
+    #[arg(long, value_name = "JSON|@FILE")]
+    claims: Option<String>,
+    /// moveo: a context object to encrypt, as JSON or @FILE.
+    #[arg(long, value_name = "JSON|@FILE")]
+    context: Option<String>,
+    /// Lifetime: exp = now + TTL.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    ttl: i64,
+    /// The user id (iadvize userId, moveo sub).
+    #[arg(long, default_value = "test-user-1")]
+    user: String,
+    /// moveo: AES key size for the context.
+    #[arg(long, value_parser = ["128", "256"], default_value = "256")]
+    aes_bits: String,
+    /// Mint as if the time were this (seconds since the epoch).
+    #[arg(long, value_name = "UNIX")]
+    now: Option<i64>,
+    /// Seed the random values (IVs, keys, OAEP): reproducible tokens for
+    /// tests. Never for real tokens.
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Implementation doing the cryptography.
+    #[arg(long, default_value = "reference")]
+    backend: String,
+}
+
+#[derive(Debug, Args)]
+struct KeygenArgs {
+    /// Modulus size in bits (2048 to 4096).
+    #[arg(long, default_value_t = 2048)]
+    bits: usize,
+    /// Directory to write NAME-private.pem and NAME-public.pem into.
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// File name prefix.
+    #[arg(long, default_value = "test")]
+    name: String,
+    /// Allow keys under 2048 bits (only to test the key.size rule).
+    #[arg(long)]
+    allow_weak: bool,
+    /// Overwrite existing files.
+    #[arg(long)]
+    force: bool,
+    /// Seed the key generation: reproducible TEST keys only.
+    #[arg(long)]
+    seed: Option<u64>,
+}
+
+#[derive(Debug, Args)]
+struct DecodeArgs {
+    /// The token: the text itself, @FILE, or - for stdin.
+    #[arg(value_name = "TOKEN|@FILE|-")]
+    token: String,
+    /// Recipient private key, to look inside a JWE or a moveo context.
+    #[arg(long, value_name = "FILE")]
+    decrypt_key: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    format: Format,
+}
+
+#[derive(Debug, Args)]
+struct ChecksArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    format: Format,
+    /// Only the rules that apply to this profile.
+    #[arg(long, value_enum)]
+    profile: Option<Profile>,
+}
+
+#[derive(Debug, Args)]
+struct DemoArgs {
+    /// Output format of the reports.
+    #[arg(long, value_enum, default_value = "text")]
+    format: Format,
+}
+
+/// Whether an error is a closed stdout (`| head`): exit quietly.
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        e.downcast_ref::<io::Error>()
+            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Parses the command line and runs the command.
+pub fn run() -> Result<ExitCode> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Check(args) => run_check(args),
+        Command::Generate(args) => run_generate(args),
+        Command::Keygen(args) => run_keygen(args),
+        Command::Decode(args) => run_decode(args),
+        Command::Checks(args) => run_checks(args),
+        Command::Demo(args) => run_demo(args),
+    }
+}
+
+fn now_or(now: Option<i64>) -> Result<i64> {
+    match now {
+        Some(now) => Ok(now),
+        None => Ok(SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .context("the system clock is before 1970")?
+            .as_secs() as i64),
+    }
+}
+
+/// Reads TEXT, @FILE or - (stdin), at most `limit` bytes of it.
+fn read_arg(arg: &str, what: &str, limit: usize) -> Result<String> {
+    let mut bytes = Vec::new();
+    let source = if arg == "-" {
+        io::stdin()
+            .lock()
+            .take(limit as u64 + 1)
+            .read_to_end(&mut bytes)
+            .with_context(|| format!("cannot read the {what} from stdin"))?;
+        "stdin".to_owned()
+    } else if let Some(path) = arg.strip_prefix('@') {
+        std::fs::File::open(path)
+            .and_then(|f| f.take(limit as u64 + 1).read_to_end(&mut bytes))
+            .with_context(|| format!("cannot read the {what} from {path}"))?;
+        path.to_owned()
+    } else {
+        return Ok(arg.to_owned());
+    };
+    String::from_utf8(bytes).map_err(|e| {
+        anyhow!(
+            "the {what} in {source} is not UTF-8 text (first bad byte at offset {})",
+            e.utf8_error().valid_up_to()
+        )
+    })
+}
+
+fn load_key(path: &Path) -> Result<LoadedKey> {
+    keys::load_file(path).map_err(anyhow::Error::from)
+}
+
+fn backend_named(
+    name: &str,
+    needs: impl Fn(&Capabilities) -> bool,
+) -> Result<&'static dyn Backend> {
+    let backend = backend::by_name(name).ok_or_else(|| {
+        let names: Vec<_> = backend::all().iter().map(|b| b.id()).collect();
+        anyhow!("no backend named {name:?}; available: {}", names.join(", "))
+    })?;
+    if !needs(&backend.capabilities()) {
+        bail!("backend {name} cannot do what this command needs");
+    }
+    Ok(backend)
+}
+
+fn exit_for(verdict: Verdict) -> ExitCode {
+    ExitCode::from(match verdict {
+        Verdict::Pass => EXIT_PASS,
+        Verdict::Fail => EXIT_FAIL,
+        Verdict::Incomplete => EXIT_INCOMPLETE,
+    })
+}
+
+fn reporter(format: Format) -> Box<dyn Reporter> {
+    match format {
+        Format::Text => Box::new(Text {
+            color: io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        }),
+        Format::Json => Box::new(Json),
+    }
+}
+
+fn run_check(args: CheckArgs) -> Result<ExitCode> {
+    let limits = Limits {
+        max_token_bytes: args.max_token_bytes,
+        max_json_depth: args.max_json_depth,
+    };
+    // Read a little past the limit, so an oversized token is a finding.
+    let token = read_arg(
+        &args.token,
+        "token",
+        limits.max_token_bytes.saturating_add(16),
+    )?;
+    let verify = args.verify_key.as_deref().map(load_key).transpose()?;
+    let decrypt = args.decrypt_key.as_deref().map(load_key).transpose()?;
+    let decrypt_key = decrypt
+        .as_ref()
+        .map(|k| k.private("--decrypt-key"))
+        .transpose()?;
+    let verify_key = verify.as_ref().map(LoadedKey::public);
+    let needs = |c: &Capabilities| match args.profile {
+        Profile::Iadvize => c.jwe_decrypt && c.rs256_verify,
+        Profile::Moveo => c.rs256_verify && c.context_decrypt,
+    };
+    let backends: Vec<&'static dyn Backend> = if args.backend == "all" {
+        backend::all()
+            .into_iter()
+            .filter(|b| needs(&b.capabilities()))
+            .collect()
+    } else {
+        vec![backend_named(&args.backend, needs)?]
+    };
+    let now = now_or(args.now)?;
+    let reports: Vec<Report> = backends
+        .iter()
+        .map(|backend| {
+            check::check(
+                &token,
+                &CheckOptions {
+                    profile: args.profile,
+                    verify_key,
+                    decrypt_key,
+                    now,
+                    limits,
+                    backend: *backend,
+                },
+            )
+        })
+        .collect();
+    let first = &reports[0];
+    let mut out = io::stdout().lock();
+    reporter(args.format).write(first, &mut out)?;
+    let disagreeing: Vec<&Report> = reports[1..]
+        .iter()
+        .filter(|r| r.verdict != first.verdict || r.ids() != first.ids())
+        .collect();
+    if !disagreeing.is_empty() {
+        for r in &disagreeing {
+            eprintln!(
+                "DISAGREEMENT: backend {} says {:?} with {:?}; backend {} says {:?} with {:?}",
+                first.backend,
+                first.verdict,
+                first.ids(),
+                r.backend,
+                r.verdict,
+                r.ids()
+            );
+        }
+        return Ok(ExitCode::from(EXIT_FAIL));
+    }
+    Ok(exit_for(first.verdict))
+}
+
+fn parse_object_arg(arg: &str, what: &str) -> Result<Map<String, Value>> {
+    let text = read_arg(arg, what, 1 << 20)?;
+    json::parse_value(&text, json::DEFAULT_MAX_DEPTH)
+        .map_err(|p| anyhow!("the {what} is not acceptable JSON: {p}"))
+        .and_then(|v| match v {
+            Value::Object(map) => Ok(map),
+            other => bail!(
+                "the {what} must be a JSON object, not a {}",
+                json::kind(&other)
+            ),
+        })
+}
+
+fn run_generate(args: GenerateArgs) -> Result<ExitCode> {
+    let sign = load_key(&args.sign_key)?;
+    let sign_key = sign.private("--sign-key")?;
+    let encrypt = args.encrypt_key.as_deref().map(load_key).transpose()?;
+    let encrypt_key = encrypt.as_ref().map(LoadedKey::public);
+    let backend = backend_named(&args.backend, |c| {
+        c.rs256_sign && (c.jwe_encrypt || args.profile == Profile::Moveo)
+    })?;
+    let now = now_or(args.now)?;
+    let mut claims = mint::default_claims(args.profile, now, args.ttl, &args.user);
+    if let Some(extra) = &args.claims {
+        for (name, value) in parse_object_arg(extra, "--claims")? {
+            if value.is_null() {
+                claims.remove(&name);
+            } else {
+                claims.insert(name, value);
+            }
+        }
+    }
+    let mut rng = match args.seed {
+        Some(seed) => HarnessRng::from_seed(seed),
+        None => HarnessRng::from_entropy(),
+    };
+    let warn_ttl = |limit: i64, rule: &str| {
+        if args.ttl > limit {
+            eprintln!(
+                "note: a TTL of {} s will trip {rule} (limit {limit} s)",
+                args.ttl
+            );
+        }
+    };
+    let token = match args.profile {
+        Profile::Iadvize => {
+            if args.context.is_some() {
+                bail!("--context is for moveo; iadvize claims go in --claims");
+            }
+            let recipient = encrypt_key.ok_or_else(|| {
+                anyhow!("iadvize needs --encrypt-key: the recipient's (iAdvize's) public key")
+            })?;
+            warn_ttl(60, "iadvize.exp.lifetime");
+            if recipient.is_iadvize_production() {
+                eprintln!(
+                    "note: this token is encrypted to iAdvize's production key: only iAdvize can decrypt it, \
+                     so `jose-harness check` cannot check it. Use a test recipient key to check your tokens."
+                );
+            }
+            mint::iadvize(backend, &claims, sign_key, recipient, &mut rng)?
+        }
+        Profile::Moveo => {
+            warn_ttl(300, "moveo.exp.too_far");
+            let context = args
+                .context
+                .as_deref()
+                .map(|c| parse_object_arg(c, "--context"))
+                .transpose()?
+                .map(Value::Object);
+            let aes_len = if args.aes_bits == "128" { 16 } else { 32 };
+            let with_context = match &context {
+                Some(object) => Some((
+                    object,
+                    encrypt_key.ok_or_else(|| {
+                        anyhow!(
+                            "--context needs --encrypt-key: the recipient's (Moveo's) public key"
+                        )
+                    })?,
+                    aes_len,
+                )),
+                None => None,
+            };
+            mint::moveo(backend, &claims, with_context, sign_key, &mut rng)?
+        }
+    };
+    writeln!(io::stdout().lock(), "{token}")?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_keygen(args: KeygenArgs) -> Result<ExitCode> {
+    if args.bits > keys::MAX_MODULUS_BITS
+        || (args.bits < check::MIN_RSA_BITS && !args.allow_weak)
+        || args.bits < 512
+    {
+        bail!(
+            "--bits {} is outside 2048..={} (add --allow-weak for a small key to test the key.size rule)",
+            args.bits,
+            keys::MAX_MODULUS_BITS
+        );
+    }
+    let private_path = args.out.join(format!("{}-private.pem", args.name));
+    let public_path = args.out.join(format!("{}-public.pem", args.name));
+    for path in [&private_path, &public_path] {
+        if path.exists() && !args.force {
+            bail!("{} exists; pass --force to overwrite it", path.display());
+        }
+    }
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("cannot create {}", args.out.display()))?;
+    let mut rng = match args.seed {
+        Some(seed) => HarnessRng::from_seed(seed),
+        None => HarnessRng::from_entropy(),
+    };
+    let rsa = rsa::RsaPrivateKey::new(&mut rng, args.bits).context("key generation failed")?;
+    let key = keys::PrivateKey::new(rsa);
+    write_private(&private_path, key.pkcs8_pem().as_bytes())?;
+    std::fs::write(&public_path, key.public().spki_pem())
+        .with_context(|| format!("cannot write {}", public_path.display()))?;
+    eprintln!(
+        "wrote {} (keep it secret) and {} ({} bits, {})",
+        private_path.display(),
+        public_path.display(),
+        args.bits,
+        key.public().fingerprint()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn write_private(path: &Path, pem: &[u8]) -> Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options
+        .open(path)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    file.write_all(pem)
+        .with_context(|| format!("cannot write {}", path.display()))
+}
+
+fn run_decode(args: DecodeArgs) -> Result<ExitCode> {
+    let token = read_arg(&args.token, "token", jose::DEFAULT_MAX_TOKEN_BYTES + 16)?;
+    let decrypt = args.decrypt_key.as_deref().map(load_key).transpose()?;
+    let decrypt_key = decrypt
+        .as_ref()
+        .map(|k| k.private("--decrypt-key"))
+        .transpose()?;
+    let profile = match jose::split(token.trim()) {
+        Compact::Jwe(_) => Profile::Iadvize,
+        Compact::Jws(_) => Profile::Moveo,
+        Compact::Other(n) => {
+            bail!("this is not a compact JWS (3 segments) or JWE (5): it has {n} segment(s)")
+        }
+    };
+    let report = check::check(
+        &token,
+        &CheckOptions {
+            profile,
+            verify_key: None,
+            decrypt_key,
+            now: now_or(None)?,
+            limits: Limits::default(),
+            backend: backend::default_for(|c| c.jwe_decrypt && c.context_decrypt),
+        },
+    );
+    let decoded = serde_json::json!({
+        "verified": false,
+        "form": if profile == Profile::Iadvize { "JWE" } else { "JWS" },
+        "header": report.header,
+        "inner_header": report.inner_header,
+        "claims": report.claims,
+        "context": report.context,
+    });
+    let mut out = io::stdout().lock();
+    match args.format {
+        Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(&decoded)?)?,
+        Format::Text => {
+            writeln!(
+                out,
+                "NOT VERIFIED: decoded without checking any signature; do not trust these values."
+            )?;
+            writeln!(out, "Run `jose-harness check` for a verdict.")?;
+            let sections = [
+                (
+                    if profile == Profile::Iadvize {
+                        "JWE header"
+                    } else {
+                        "JWS header"
+                    },
+                    &report.header,
+                ),
+                ("JWS header (inner)", &report.inner_header),
+                ("Claims", &report.claims),
+                ("Context (decrypted)", &report.context),
+            ];
+            for (title, value) in sections {
+                if let Some(value) = value {
+                    writeln!(out, "\n{title}\n{}", serde_json::to_string_pretty(value)?)?;
+                }
+            }
+            if profile == Profile::Iadvize && report.claims.is_none() {
+                let why = if decrypt_key.is_none() {
+                    "pass --decrypt-key (the recipient private key) to see inside"
+                } else {
+                    "it could not be decrypted; `check` says why"
+                };
+                writeln!(out, "\nThe payload is encrypted: {why}.")?;
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_checks(args: ChecksArgs) -> Result<ExitCode> {
+    let selected: Vec<&rules::Rule> = rules::ALL
+        .iter()
+        .filter(|r| match args.profile {
+            None => true,
+            Some(Profile::Iadvize) => r.scope != Scope::Moveo,
+            Some(Profile::Moveo) => r.scope != Scope::Iadvize,
+        })
+        .collect();
+    let mut out = io::stdout().lock();
+    match args.format {
+        Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(&selected)?)?,
+        Format::Text => {
+            for r in selected {
+                let scope = match r.scope {
+                    Scope::Both => "both",
+                    Scope::Iadvize => "iadvize",
+                    Scope::Moveo => "moveo",
+                };
+                writeln!(
+                    out,
+                    "{:<30} {:<8} {:<8} {}",
+                    r.id,
+                    r.severity.as_str(),
+                    scope,
+                    r.message
+                )?;
+                writeln!(out, "{:<48} fix: {}", "", r.fix)?;
+                writeln!(out, "{:<48} see: {}", "", r.reference)?;
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+const DEMO_CUSTOMER_PRIVATE: &str = include_str!("../../vectors/keys/customer-test-private.pem");
+const DEMO_RECIPIENT_PRIVATE: &str = include_str!("../../vectors/keys/recipient-test-private.pem");
+
+fn run_demo(args: DemoArgs) -> Result<ExitCode> {
+    let customer = keys::parse(
+        DEMO_CUSTOMER_PRIVATE.as_bytes(),
+        "customer-test-private.pem",
+    )?;
+    let recipient = keys::parse(
+        DEMO_RECIPIENT_PRIVATE.as_bytes(),
+        "recipient-test-private.pem",
+    )?;
+    let customer = customer.private("the demo")?;
+    let recipient = recipient.private("the demo")?;
+    let backend = backend::default_for(|c| c.rs256_sign && c.jwe_encrypt && c.context_encrypt);
+    let now = now_or(None)?;
+    let mut rng = HarnessRng::from_entropy();
+    let iadvize_claims = {
+        let mut c = mint::default_claims(Profile::Iadvize, now, 60, "demo-user-42");
+        c.insert(
+            check::IADVIZE_VISITOR_DATA.into(),
+            serde_json::json!({"firstName": "Ada", "city": "Nantes"}),
+        );
+        c
+    };
+    let context = serde_json::json!({"user": {"is_vip": true, "language": "en"}});
+    let tokens = [
+        (
+            Profile::Iadvize,
+            mint::iadvize(
+                backend,
+                &iadvize_claims,
+                customer,
+                recipient.public(),
+                &mut rng,
+            )?,
+        ),
+        (
+            Profile::Moveo,
+            mint::moveo(
+                backend,
+                &mint::default_claims(Profile::Moveo, now, 60, "demo-user-42"),
+                Some((&context, recipient.public(), 32)),
+                customer,
+                &mut rng,
+            )?,
+        ),
+    ];
+    let reporter = reporter(args.format);
+    let mut out = io::stdout().lock();
+    let mut all_pass = true;
+    for (profile, token) in tokens {
+        if args.format == Format::Text {
+            writeln!(
+                out,
+                "=== {} token minted with the bundled TEST keys (vectors/keys/) ===\n{token}\n",
+                profile.as_str()
+            )?;
+        }
+        let report = check::check(
+            &token,
+            &CheckOptions {
+                profile,
+                verify_key: Some(customer.public()),
+                decrypt_key: Some(recipient),
+                now,
+                limits: Limits::default(),
+                backend,
+            },
+        );
+        all_pass &= report.verdict == Verdict::Pass;
+        reporter.write(&report, &mut out)?;
+        writeln!(out)?;
+    }
+    if args.format == Format::Text {
+        writeln!(
+            out,
+            "Next: check your own token with\n  jose-harness check --profile iadvize --token @token.txt \\\n      --verify-key customer-public.pem --decrypt-key recipient-private.pem"
+        )?;
+    }
+    Ok(ExitCode::from(if all_pass { EXIT_PASS } else { EXIT_FAIL }))
+}

@@ -1,0 +1,16 @@
+//! jose-harness: a conformance test harness and fuzzer for the identity
+//! tokens web-chat vendors ask their customers' backends to mint.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod b64;
+pub mod backend;
+pub mod check;
+pub mod jose;
+pub mod json;
+pub mod keys;
+pub mod mint;
+pub mod padding;
+pub mod report;
+pub mod rng;
+pub mod rules;
