@@ -242,6 +242,10 @@ fn read_arg(arg: &str, what: &str, limit: usize) -> Result<String> {
     } else {
         return Ok(arg.to_owned());
     };
+    if what == "token" {
+        // Bytes that are not UTF-8 are a malformed token: a finding, not an error.
+        return Ok(String::from_utf8_lossy(&bytes).into_owned());
+    }
     String::from_utf8(bytes).map_err(|e| {
         anyhow!(
             "the {what} in {source} is not UTF-8 text (first bad byte at offset {})",
