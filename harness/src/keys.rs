@@ -177,7 +177,7 @@ pub enum KeyMaterial {
     /// Only the public half.
     Public(PublicKey),
     /// A private key.
-    Private(PrivateKey),
+    Private(Box<PrivateKey>),
 }
 
 /// A key with where it came from.
@@ -383,13 +383,16 @@ fn parse_pem(text: &str, origin: &str) -> Result<(KeyForm, KeyMaterial), KeyErro
     let e = |err: String| malformed(&form_name, &err);
     match label.as_str() {
         "PRIVATE KEY" => match RsaPrivateKey::from_pkcs8_der(&der) {
-            Ok(k) => Ok((KeyForm::Pkcs8Pem, KeyMaterial::Private(PrivateKey::new(k)))),
+            Ok(k) => Ok((
+                KeyForm::Pkcs8Pem,
+                KeyMaterial::Private(Box::new(PrivateKey::new(k))),
+            )),
             Err(err) => Err(not_rsa_private(&der, origin).unwrap_or_else(|| e(err.to_string()))),
         },
         "RSA PRIVATE KEY" => match RsaPrivateKey::from_pkcs1_der(&der) {
             Ok(k) => Ok((
                 KeyForm::Pkcs1PrivatePem,
-                KeyMaterial::Private(PrivateKey::new(k)),
+                KeyMaterial::Private(Box::new(PrivateKey::new(k))),
             )),
             Err(err) => Err(match RsaPrivateKey::from_pkcs8_der(&der) {
                 Ok(_) => e("the body is PKCS#8; label it PRIVATE KEY".into()),
@@ -441,10 +444,10 @@ fn parse_pem(text: &str, origin: &str) -> Result<(KeyForm, KeyMaterial), KeyErro
 
 fn parse_der(der: &[u8], origin: &str) -> Result<KeyMaterial, KeyError> {
     if let Ok(k) = RsaPrivateKey::from_pkcs8_der(der) {
-        return Ok(KeyMaterial::Private(PrivateKey::new(k)));
+        return Ok(KeyMaterial::Private(Box::new(PrivateKey::new(k))));
     }
     if let Ok(k) = RsaPrivateKey::from_pkcs1_der(der) {
-        return Ok(KeyMaterial::Private(PrivateKey::new(k)));
+        return Ok(KeyMaterial::Private(Box::new(PrivateKey::new(k))));
     }
     if let Ok(k) = RsaPublicKey::from_public_key_der(der) {
         return Ok(KeyMaterial::Public(PublicKey::new(k)));
@@ -552,7 +555,7 @@ fn parse_jwk(text: &str, origin: &str) -> Result<KeyMaterial, KeyError> {
                 _ => vec![],
             };
             RsaPrivateKey::from_components(n, e, d, primes)
-                .map(|k| KeyMaterial::Private(PrivateKey::new(k)))
+                .map(|k| KeyMaterial::Private(Box::new(PrivateKey::new(k))))
                 .map_err(|err| malformed(err.to_string()))
         }
     }
