@@ -20,9 +20,17 @@ fn key(name: &str, half: &str) -> String {
 
 fn check_cmd(profile: &str, token: &str) -> Command {
     let mut cmd = harness();
-    cmd.args(["check", "--profile", profile, "--token", token, "--now", &NOW.to_string()])
-        .args(["--verify-key", &key("customer", "public")])
-        .args(["--decrypt-key", &key("recipient", "private")]);
+    cmd.args([
+        "check",
+        "--profile",
+        profile,
+        "--token",
+        token,
+        "--now",
+        &NOW.to_string(),
+    ])
+    .args(["--verify-key", &key("customer", "public")])
+    .args(["--decrypt-key", &key("recipient", "private")]);
     cmd
 }
 
@@ -33,14 +41,23 @@ fn json_of(output: &[u8]) -> Value {
 #[test]
 fn a_conforming_token_exits_0_with_the_json_contract() {
     let token = iadvize_token(&claims(Profile::Iadvize));
-    let out = check_cmd("iadvize", &token).args(["--format", "json"]).assert().code(0).get_output().stdout.clone();
+    let out = check_cmd("iadvize", &token)
+        .args(["--format", "json"])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
     let report = json_of(&out);
     assert_eq!(report["profile"], "iadvize");
     assert_eq!(report["verdict"], "pass");
     assert_eq!(report["findings"], Value::Array(vec![]));
     assert_eq!(report["header"]["alg"], "RSA-OAEP-256");
     assert_eq!(report["claims"]["https://iadvize.com/userId"], "user-1");
-    assert!(report.get("context").is_some(), "context is part of the contract, null here");
+    assert!(
+        report.get("context").is_some(),
+        "context is part of the contract, null here"
+    );
 }
 
 #[test]
@@ -48,7 +65,13 @@ fn a_bad_token_exits_1_and_names_the_rule() {
     let mut claims = claims(Profile::Moveo);
     claims.remove("sub");
     let token = moveo_token(&claims, None);
-    let out = check_cmd("moveo", &token).args(["--format", "json"]).assert().code(1).get_output().stdout.clone();
+    let out = check_cmd("moveo", &token)
+        .args(["--format", "json"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
     let report = json_of(&out);
     assert_eq!(report["verdict"], "fail");
     let finding = &report["findings"][0];
@@ -62,15 +85,33 @@ fn a_bad_token_exits_1_and_names_the_rule() {
 #[test]
 fn text_output_says_pass_or_fail_on_its_first_line() {
     let token = moveo_token(&claims(Profile::Moveo), None);
-    check_cmd("moveo", &token).assert().code(0).stdout(predicate::str::starts_with("PASS  moveo token conforms"));
-    check_cmd("moveo", "a.b").assert().code(1).stdout(predicate::str::starts_with("FAIL  moveo token does not conform"));
+    check_cmd("moveo", &token)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::starts_with("PASS  moveo token conforms"));
+    check_cmd("moveo", "a.b")
+        .assert()
+        .code(1)
+        .stdout(predicate::str::starts_with(
+            "FAIL  moveo token does not conform",
+        ));
 }
 
 #[test]
 fn a_missing_key_is_reported_as_not_checked_with_exit_3() {
     let token = iadvize_token(&claims(Profile::Iadvize));
     let out = harness()
-        .args(["check", "--profile", "iadvize", "--token", &token, "--now", &NOW.to_string(), "--format", "json"])
+        .args([
+            "check",
+            "--profile",
+            "iadvize",
+            "--token",
+            &token,
+            "--now",
+            &NOW.to_string(),
+            "--format",
+            "json",
+        ])
         .args(["--verify-key", &key("customer", "public")])
         .assert()
         .code(3)
@@ -90,22 +131,50 @@ fn tokens_are_read_from_files_and_stdin() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("token.txt");
     std::fs::write(&file, format!("{token}\n")).unwrap();
-    check_cmd("moveo", &format!("@{}", file.display())).assert().code(0);
-    check_cmd("moveo", "-").write_stdin(format!("  {token}\r\n")).assert().code(0);
+    check_cmd("moveo", &format!("@{}", file.display()))
+        .assert()
+        .code(0);
+    check_cmd("moveo", "-")
+        .write_stdin(format!("  {token}\r\n"))
+        .assert()
+        .code(0);
 }
 
 #[test]
 fn malformed_input_is_a_finding_not_a_crash() {
-    for token in ["", "....", "a.b.c", "x.y.z.w.v", "eyJ.eyJ.eyJ.eyJ.eyJ", "é.\u{1F600}.\t"] {
-        check_cmd("iadvize", token).assert().code(1).stderr(predicate::str::is_empty());
-        check_cmd("moveo", token).assert().code(1).stderr(predicate::str::is_empty());
+    for token in [
+        "",
+        "....",
+        "a.b.c",
+        "x.y.z.w.v",
+        "eyJ.eyJ.eyJ.eyJ.eyJ",
+        "é.\u{1F600}.\t",
+    ] {
+        check_cmd("iadvize", token)
+            .assert()
+            .code(1)
+            .stderr(predicate::str::is_empty());
+        check_cmd("moveo", token)
+            .assert()
+            .code(1)
+            .stderr(predicate::str::is_empty());
     }
     // Bytes no argument can carry (NUL, invalid UTF-8) arrive through stdin.
     for bytes in [&b"\0\x01.\xff.\xfe"[..], b"\xc3\x28.e30.e30"] {
-        check_cmd("moveo", "-").write_stdin(bytes).assert().code(1).stderr(predicate::str::is_empty());
+        check_cmd("moveo", "-")
+            .write_stdin(bytes)
+            .assert()
+            .code(1)
+            .stderr(predicate::str::is_empty());
     }
     let huge = "a".repeat(70_000);
-    let out = check_cmd("moveo", &huge).args(["--format", "json"]).assert().code(1).get_output().stdout.clone();
+    let out = check_cmd("moveo", &huge)
+        .args(["--format", "json"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
     assert_eq!(json_of(&out)["findings"][0]["id"], rules::TOKEN_SIZE.id);
 }
 
@@ -113,27 +182,60 @@ fn malformed_input_is_a_finding_not_a_crash() {
 fn harness_errors_exit_2_with_a_message_a_person_can_act_on() {
     let token = moveo_token(&claims(Profile::Moveo), None);
     harness()
-        .args(["check", "--profile", "moveo", "--token", &token, "--verify-key", "/nonexistent/key.pem"])
+        .args([
+            "check",
+            "--profile",
+            "moveo",
+            "--token",
+            &token,
+            "--verify-key",
+            "/nonexistent/key.pem",
+        ])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("cannot read key file /nonexistent/key.pem"));
+        .stderr(predicate::str::contains(
+            "cannot read key file /nonexistent/key.pem",
+        ));
     harness()
         .args(["check", "--profile", "moveo", "--token", &token])
         .args(["--decrypt-key", &key("recipient", "public")])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("is a public key; --decrypt-key needs the private key"));
+        .stderr(predicate::str::contains(
+            "is a public key; --decrypt-key needs the private key",
+        ));
     harness()
-        .args(["check", "--profile", "moveo", "--token", "@/nonexistent/token"])
+        .args([
+            "check",
+            "--profile",
+            "moveo",
+            "--token",
+            "@/nonexistent/token",
+        ])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("cannot read the token from /nonexistent/token"));
+        .stderr(predicate::str::contains(
+            "cannot read the token from /nonexistent/token",
+        ));
     harness()
-        .args(["check", "--profile", "moveo", "--token", &token, "--backend", "nope"])
+        .args([
+            "check",
+            "--profile",
+            "moveo",
+            "--token",
+            &token,
+            "--backend",
+            "nope",
+        ])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("no backend named \"nope\"; available: reference"));
-    harness().args(["check", "--profile", "other", "--token", "x"]).assert().code(2);
+        .stderr(predicate::str::contains(
+            "no backend named \"nope\"; available: reference",
+        ));
+    harness()
+        .args(["check", "--profile", "other", "--token", "x"])
+        .assert()
+        .code(2);
 }
 
 #[test]
@@ -142,29 +244,74 @@ fn generate_then_check_passes_for_both_profiles() {
     let context = dir.path().join("context.json");
     std::fs::write(&context, r#"{"user":{"is_vip":true}}"#).unwrap();
     let iadvize = harness()
-        .args(["generate", "--profile", "iadvize", "--now", &NOW.to_string()])
-        .args(["--sign-key", &key("customer", "private"), "--encrypt-key", &key("recipient", "public")])
-        .args(["--claims", r#"{"https://iadvize.com/visitorData":{"city":"Nantes"},"iss":null}"#])
+        .args([
+            "generate",
+            "--profile",
+            "iadvize",
+            "--now",
+            &NOW.to_string(),
+        ])
+        .args([
+            "--sign-key",
+            &key("customer", "private"),
+            "--encrypt-key",
+            &key("recipient", "public"),
+        ])
+        .args([
+            "--claims",
+            r#"{"https://iadvize.com/visitorData":{"city":"Nantes"},"iss":null}"#,
+        ])
         .assert()
         .code(0)
         .get_output()
         .stdout
         .clone();
-    let out = check_cmd("iadvize", String::from_utf8(iadvize).unwrap().trim()).args(["--format", "json"]).assert().code(0).get_output().stdout.clone();
+    let out = check_cmd("iadvize", String::from_utf8(iadvize).unwrap().trim())
+        .args(["--format", "json"])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
     let report = json_of(&out);
-    assert_eq!(report["claims"]["https://iadvize.com/visitorData"]["city"], "Nantes");
-    assert!(report["claims"].get("iss").is_none(), "null removes a default claim");
+    assert_eq!(
+        report["claims"]["https://iadvize.com/visitorData"]["city"],
+        "Nantes"
+    );
+    assert!(
+        report["claims"].get("iss").is_none(),
+        "null removes a default claim"
+    );
 
     let moveo = harness()
-        .args(["generate", "--profile", "moveo", "--now", &NOW.to_string(), "--aes-bits", "128"])
-        .args(["--sign-key", &key("customer", "private"), "--encrypt-key", &key("recipient", "public")])
+        .args([
+            "generate",
+            "--profile",
+            "moveo",
+            "--now",
+            &NOW.to_string(),
+            "--aes-bits",
+            "128",
+        ])
+        .args([
+            "--sign-key",
+            &key("customer", "private"),
+            "--encrypt-key",
+            &key("recipient", "public"),
+        ])
         .args(["--context", &format!("@{}", context.display())])
         .assert()
         .code(0)
         .get_output()
         .stdout
         .clone();
-    let out = check_cmd("moveo", String::from_utf8(moveo).unwrap().trim()).args(["--format", "json"]).assert().code(0).get_output().stdout.clone();
+    let out = check_cmd("moveo", String::from_utf8(moveo).unwrap().trim())
+        .args(["--format", "json"])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
     assert_eq!(json_of(&out)["context"]["user"]["is_vip"], true);
 }
 
@@ -172,8 +319,21 @@ fn generate_then_check_passes_for_both_profiles() {
 fn generate_with_a_seed_is_reproducible() {
     let run = |seed: &str| {
         harness()
-            .args(["generate", "--profile", "iadvize", "--now", &NOW.to_string(), "--seed", seed])
-            .args(["--sign-key", &key("customer", "private"), "--encrypt-key", &key("recipient", "public")])
+            .args([
+                "generate",
+                "--profile",
+                "iadvize",
+                "--now",
+                &NOW.to_string(),
+                "--seed",
+                seed,
+            ])
+            .args([
+                "--sign-key",
+                &key("customer", "private"),
+                "--encrypt-key",
+                &key("recipient", "public"),
+            ])
             .assert()
             .code(0)
             .get_output()
@@ -187,12 +347,24 @@ fn generate_with_a_seed_is_reproducible() {
 #[test]
 fn generate_explains_missing_keys_and_the_vendor_key() {
     harness()
-        .args(["generate", "--profile", "iadvize", "--sign-key", &key("customer", "private")])
+        .args([
+            "generate",
+            "--profile",
+            "iadvize",
+            "--sign-key",
+            &key("customer", "private"),
+        ])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("iadvize needs --encrypt-key"));
     harness()
-        .args(["generate", "--profile", "moveo", "--sign-key", &key("customer", "public")])
+        .args([
+            "generate",
+            "--profile",
+            "moveo",
+            "--sign-key",
+            &key("customer", "public"),
+        ])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("--sign-key needs the private key"));
@@ -200,7 +372,13 @@ fn generate_explains_missing_keys_and_the_vendor_key() {
     let vendor = dir.path().join("iadvize.pub");
     std::fs::write(&vendor, jose_harness::keys::IADVIZE_PRODUCTION_KEY).unwrap();
     harness()
-        .args(["generate", "--profile", "iadvize", "--sign-key", &key("customer", "private")])
+        .args([
+            "generate",
+            "--profile",
+            "iadvize",
+            "--sign-key",
+            &key("customer", "private"),
+        ])
         .args(["--encrypt-key", &vendor.display().to_string()])
         .assert()
         .code(0)
@@ -211,13 +389,19 @@ fn generate_explains_missing_keys_and_the_vendor_key() {
 fn keygen_writes_a_usable_pair_and_never_overwrites() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().display().to_string();
-    harness().args(["keygen", "--bits", "2048", "--out", &out, "--seed", "1"]).assert().code(0);
+    harness()
+        .args(["keygen", "--bits", "2048", "--out", &out, "--seed", "1"])
+        .assert()
+        .code(0);
     let private = dir.path().join("test-private.pem");
     let public = dir.path().join("test-public.pem");
     let loaded = jose_harness::keys::load_file(&private).unwrap();
     assert_eq!(loaded.public().bits(), 2048);
     assert_eq!(
-        jose_harness::keys::load_file(&public).unwrap().public().spki_der(),
+        jose_harness::keys::load_file(&public)
+            .unwrap()
+            .public()
+            .spki_der(),
         loaded.public().spki_der()
     );
     #[cfg(unix)]
@@ -250,7 +434,14 @@ fn decode_shows_contents_and_says_it_verified_nothing() {
         .stdout(predicate::str::contains("RSA-OAEP-256"))
         .stdout(predicate::str::contains("pass --decrypt-key"));
     let out = harness()
-        .args(["decode", &token, "--format", "json", "--decrypt-key", &key("recipient", "private")])
+        .args([
+            "decode",
+            &token,
+            "--format",
+            "json",
+            "--decrypt-key",
+            &key("recipient", "private"),
+        ])
         .assert()
         .code(0)
         .get_output()
@@ -259,22 +450,46 @@ fn decode_shows_contents_and_says_it_verified_nothing() {
     let decoded = json_of(&out);
     assert_eq!(decoded["verified"], false);
     assert_eq!(decoded["claims"]["https://iadvize.com/userId"], "user-1");
-    harness().args(["decode", "not-a-token"]).assert().code(2).stderr(predicate::str::contains("1 segment"));
+    harness()
+        .args(["decode", "not-a-token"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("1 segment"));
 }
 
 #[test]
 fn checks_lists_every_rule() {
-    let out = harness().args(["checks", "--format", "json"]).assert().code(0).get_output().stdout.clone();
+    let out = harness()
+        .args(["checks", "--format", "json"])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
     let listed = json_of(&out);
-    let ids: Vec<&str> = listed.as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
+    let ids: Vec<&str> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
     let expected: Vec<&str> = rules::ALL.iter().map(|r| r.id).collect();
     assert_eq!(ids, expected);
     for rule in listed.as_array().unwrap() {
         for field in ["severity", "message", "fix", "reference"] {
-            assert!(rule[field].as_str().is_some_and(|s| !s.is_empty()), "{rule}");
+            assert!(
+                rule[field].as_str().is_some_and(|s| !s.is_empty()),
+                "{rule}"
+            );
         }
     }
-    let moveo = harness().args(["checks", "--profile", "moveo"]).assert().code(0).get_output().stdout.clone();
+    let moveo = harness()
+        .args(["checks", "--profile", "moveo"])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
     let moveo = String::from_utf8(moveo).unwrap();
     assert!(moveo.contains("moveo.exp.too_far") && !moveo.contains("iadvize.userid.missing"));
 }
@@ -295,6 +510,8 @@ fn help_explains_exit_codes_and_key_forms() {
         .arg("--help")
         .assert()
         .code(0)
-        .stdout(predicate::str::contains("3  no error found, but parts were not checked"))
+        .stdout(predicate::str::contains(
+            "3  no error found, but parts were not checked",
+        ))
         .stdout(predicate::str::contains("bare base64 of DER"));
 }

@@ -1,7 +1,9 @@
 //! Shared fixtures for the integration tests: the bundled test keys, a
 //! pinned clock, and helpers to mint and check tokens.
 
-use std::path::PathBuf;
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::process::Command as StdCommand;
 use std::sync::OnceLock;
 
 use jose_harness::backend::{self, Backend};
@@ -70,7 +72,14 @@ pub fn claims(profile: Profile) -> Map<String, Value> {
 /// A correct iadvize token for `claims` with the bundled keys.
 pub fn iadvize_token(claims: &Map<String, Value>) -> String {
     let k = keys();
-    mint::iadvize(reference(), claims, &k.customer, k.recipient.public(), &mut rng()).expect("mint")
+    mint::iadvize(
+        reference(),
+        claims,
+        &k.customer,
+        k.recipient.public(),
+        &mut rng(),
+    )
+    .expect("mint")
 }
 
 /// A correct moveo token for `claims`, with `context` encrypted (AES-256)
@@ -111,7 +120,13 @@ pub fn check_with(
 /// Checks with the bundled customer and recipient keys and the pinned clock.
 pub fn check(profile: Profile, token: &str) -> Report {
     let k = keys();
-    check_with(reference(), profile, token, Some(k.customer.public()), Some(&k.recipient))
+    check_with(
+        reference(),
+        profile,
+        token,
+        Some(k.customer.public()),
+        Some(&k.recipient),
+    )
 }
 
 /// Runs `$body` once per backend that has the capabilities `$needs`
@@ -127,23 +142,75 @@ macro_rules! for_each_backend {
     };
 }
 
-/// The `jose-harness` binary, built if this test run has not built it.
+/// The profile `cargo build` takes for the directory a test executable was
+/// built into (`target/debug/deps` → `dev`).
+fn build_profile() -> Option<String> {
+    let exe = std::env::current_exe().ok()?;
+    let dir = exe.parent()?.parent()?.file_name()?.to_str()?;
+    Some(if dir == "debug" {
+        "dev".into()
+    } else {
+        dir.into()
+    })
+}
+
+/// The `jose-harness` binary, fresh.
 ///
-/// `cargo test --workspace` builds it; `cargo test -p jose-harness-tests`
-/// alone would run the CLI tests against a stale binary, so the first call
-/// asks cargo to bring it up to date (a no-op when it already is).
-pub fn harness_bin() -> PathBuf {
-    static BUILT: OnceLock<PathBuf> = OnceLock::new();
-    BUILT
-        .get_or_init(|| {
-            let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-            let status = std::process::Command::new(cargo)
-                .args(["build", "--quiet", "-p", "jose-harness", "--bin", "jose-harness"])
-                .current_dir(env!("CARGO_MANIFEST_DIR"))
-                .status()
-                .expect("cargo runs");
-            assert!(status.success(), "building the jose-harness binary failed");
-            assert_cmd::cargo::cargo_bin("jose-harness")
-        })
-        .clone()
+/// This test crate does not own the binary, so cargo neither sets
+/// `CARGO_BIN_EXE_jose-harness` for it nor builds it before running the
+/// tests: a binary left in the target directory may be missing or stale.
+/// So build it (a no-op when it is up to date) and take its path from
+/// cargo's own report; fall back to the one next to the test executable
+/// only when cargo cannot be run.
+pub fn harness_bin() -> &'static Path {
+    static BIN: OnceLock<PathBuf> = OnceLock::new();
+    BIN.get_or_init(|| {
+        let cargo = std::env::var_os("CARGO")
+            .or_else(|| option_env!("CARGO").map(OsString::from))
+            .unwrap_or_else(|| "cargo".into());
+        let mut build = StdCommand::new(cargo);
+        build
+            .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(".."))
+            .args(["build", "--quiet", "--package", "jose-harness"])
+            .args(["--bin", "jose-harness", "--message-format", "json"]);
+        if let Some(profile) = build_profile() {
+            build.args(["--profile", &profile]);
+        }
+        let built = build.output().ok().and_then(|output| {
+            if !output.status.success() {
+                eprintln!(
+                    "tests: building jose-harness failed ({}):\n{}",
+                    output.status,
+                    String::from_utf8_lossy(&output.stderr)
+                );
+                return None;
+            }
+            String::from_utf8_lossy(&output.stdout)
+                .lines()
+                .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+                .filter(|m| m["reason"] == "compiler-artifact")
+                .filter(|m| m["target"]["name"] == "jose-harness")
+                .find_map(|m| m["executable"].as_str().map(PathBuf::from))
+        });
+        if let Some(path) = built {
+            return path;
+        }
+        // Next to the test executable: target/<profile>/jose-harness.
+        let exe = std::env::current_exe().expect("the test executable's path");
+        let dir = exe
+            .parent()
+            .and_then(Path::parent)
+            .expect("target/<profile>");
+        let path = dir.join(format!("jose-harness{}", std::env::consts::EXE_SUFFIX));
+        assert!(
+            path.is_file(),
+            "cannot build or find the jose-harness binary (looked in {}); run `cargo build -p jose-harness`",
+            path.display()
+        );
+        eprintln!(
+            "tests: could not build jose-harness; using {}, which may be stale",
+            path.display()
+        );
+        path
+    })
 }

@@ -15,9 +15,23 @@ use serde_json::{json, Value};
 
 fn report(profile: &str, token: &str) -> String {
     let out = Command::new(harness_bin())
-        .args(["check", "--profile", profile, "--token", token, "--now", &NOW.to_string()])
-        .args(["--verify-key", &key_path("customer", "public").display().to_string()])
-        .args(["--decrypt-key", &key_path("recipient", "private").display().to_string()])
+        .args([
+            "check",
+            "--profile",
+            profile,
+            "--token",
+            token,
+            "--now",
+            &NOW.to_string(),
+        ])
+        .args([
+            "--verify-key",
+            &key_path("customer", "public").display().to_string(),
+        ])
+        .args([
+            "--decrypt-key",
+            &key_path("recipient", "private").display().to_string(),
+        ])
         .output()
         .expect("runs");
     String::from_utf8(out.stdout).expect("UTF-8 report")
@@ -40,15 +54,28 @@ fn iadvize_fail() {
     let k = keys();
     let mut rng = rng();
     let payload = json!({"userId": "u-1", "exp": NOW - 30}).to_string();
-    let jws = mint::jws_rs256(reference(), &k.customer, mint::IADVIZE_JWS_HEADER.as_bytes(), payload.as_bytes()).unwrap();
+    let jws = mint::jws_rs256(
+        reference(),
+        &k.customer,
+        mint::IADVIZE_JWS_HEADER.as_bytes(),
+        payload.as_bytes(),
+    )
+    .unwrap();
     let protected = b64::encode_url(br#"{"alg":"RSA-OAEP-256","enc":"A256GCM"}"#);
     let mut cek = [0u8; 32];
     rng.fill_bytes(&mut cek);
     let mut iv = [0u8; 12];
     rng.fill_bytes(&mut iv);
-    let (ciphertext, tag) = reference::gcm_encrypt(&cek, &iv, protected.as_bytes(), jws.as_bytes()).unwrap();
+    let (ciphertext, tag) =
+        reference::gcm_encrypt(&cek, &iv, protected.as_bytes(), jws.as_bytes()).unwrap();
     let parts = JweParts {
-        encrypted_key: reference::rsa_encrypt(k.recipient.public(), RsaScheme::OaepSha1, &cek, &mut rng).unwrap(),
+        encrypted_key: reference::rsa_encrypt(
+            k.recipient.public(),
+            RsaScheme::OaepSha1,
+            &cek,
+            &mut rng,
+        )
+        .unwrap(),
         iv: iv.to_vec(),
         ciphertext,
         tag,
@@ -59,7 +86,10 @@ fn iadvize_fail() {
 #[test]
 fn moveo_pass() {
     let context = json!({"user": {"is_vip": true, "language": "en"}});
-    insta::assert_snapshot!(report("moveo", &moveo_token(&claims(Profile::Moveo), Some(&context))));
+    insta::assert_snapshot!(report(
+        "moveo",
+        &moveo_token(&claims(Profile::Moveo), Some(&context))
+    ));
 }
 
 #[test]
@@ -76,10 +106,18 @@ fn moveo_fail() {
     let context = reference::cbc_encrypt_raw(&key, &iv, &padding::pad(plaintext)).unwrap();
     let mut claims = mint::default_claims(Profile::Moveo, NOW, 600, "user-1");
     claims.insert("context".into(), Value::String(b64::encode_url(&context)));
-    let encrypted_key = reference::rsa_encrypt(k.recipient.public(), RsaScheme::OaepSha1, &key, &mut rng).unwrap();
-    let encrypted_iv = reference::rsa_encrypt(k.recipient.public(), RsaScheme::OaepSha256, &iv, &mut rng).unwrap();
-    claims.insert("encryption_key".into(), Value::String(b64::encode_std(&encrypted_key)));
-    claims.insert("init_vector".into(), Value::String(b64::encode_std(&encrypted_iv)));
+    let encrypted_key =
+        reference::rsa_encrypt(k.recipient.public(), RsaScheme::OaepSha1, &key, &mut rng).unwrap();
+    let encrypted_iv =
+        reference::rsa_encrypt(k.recipient.public(), RsaScheme::OaepSha256, &iv, &mut rng).unwrap();
+    claims.insert(
+        "encryption_key".into(),
+        Value::String(b64::encode_std(&encrypted_key)),
+    );
+    claims.insert(
+        "init_vector".into(),
+        Value::String(b64::encode_std(&encrypted_iv)),
+    );
     let token = mint::jws_rs256(
         reference(),
         &k.customer,

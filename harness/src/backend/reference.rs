@@ -362,12 +362,17 @@ pub fn ps256_sign(
         .map_err(|e| CryptoFailure::Other(e.to_string()))
 }
 
-/// Whether `signature` is a valid PS256 signature.
+/// Whether `signature` is a valid PS256 signature with any of the salt
+/// lengths libraries use: the digest length (RFC 7518), the maximum
+/// (OpenSSL's and Node's default) or none.
 pub fn ps256_verify(key: &PublicKey, signing_input: &[u8], signature: &[u8]) -> bool {
     let digest = Sha256::digest(signing_input);
-    key.rsa()
-        .verify(rsa::pss::Pss::new::<Sha256>(), &digest, signature)
-        .is_ok()
+    let max_salt = key.size().saturating_sub(32 + 2);
+    [32, max_salt, 0].into_iter().any(|salt| {
+        key.rsa()
+            .verify(rsa::pss::Pss::new_with_salt::<Sha256>(salt), &digest, signature)
+            .is_ok()
+    })
 }
 
 /// The HMAC of `data` for a JWS `alg` of HS256, HS384 or HS512.
