@@ -27,8 +27,14 @@ step "lint"
 cargo clippy --workspace --all-targets -- -D warnings
 
 step "tests (the README's test command)"
-cargo test --workspace
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+cargo test --workspace 2>&1 | tee "$log"
 
 step "the README's first command"
 cargo run --quiet -p jose-harness -- demo >/dev/null
 echo "demo: both profiles minted and checked"
+
+# One closing line for the whole run: every test binary's counts added up.
+awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
+     END { printf "\nci: %d passed, %d failed\n", p, f; if (p == 0) exit 1 }' "$log"

@@ -56,28 +56,60 @@ fn every_private_form_loads_to_the_same_key() {
     });
     let jwk_without_primes = json!({"kty": "RSA", "n": jwk["n"], "e": jwk["e"], "d": jwk["d"]});
     let cases = [
-        (write(dir.path(), "pkcs8.pem", key.pkcs8_pem().as_bytes()), KeyForm::Pkcs8Pem),
-        (write(dir.path(), "pkcs1.pem", pkcs1.as_bytes()), KeyForm::Pkcs1PrivatePem),
-        (write(dir.path(), "pkcs8.der", &key.pkcs8_der()), KeyForm::Der),
         (
-            write(dir.path(), "pkcs1.der", rsa.to_pkcs1_der().unwrap().as_bytes()),
+            write(dir.path(), "pkcs8.pem", key.pkcs8_pem().as_bytes()),
+            KeyForm::Pkcs8Pem,
+        ),
+        (
+            write(dir.path(), "pkcs1.pem", pkcs1.as_bytes()),
+            KeyForm::Pkcs1PrivatePem,
+        ),
+        (
+            write(dir.path(), "pkcs8.der", &key.pkcs8_der()),
             KeyForm::Der,
         ),
         (
-            write(dir.path(), "pkcs8.b64", b64::encode_std(&key.pkcs8_der()).as_bytes()),
+            write(
+                dir.path(),
+                "pkcs1.der",
+                rsa.to_pkcs1_der().unwrap().as_bytes(),
+            ),
+            KeyForm::Der,
+        ),
+        (
+            write(
+                dir.path(),
+                "pkcs8.b64",
+                b64::encode_std(&key.pkcs8_der()).as_bytes(),
+            ),
             KeyForm::Base64Der,
         ),
-        (write(dir.path(), "key.jwk", jwk.to_string().as_bytes()), KeyForm::Jwk),
         (
-            write(dir.path(), "nop.jwk", jwk_without_primes.to_string().as_bytes()),
+            write(dir.path(), "key.jwk", jwk.to_string().as_bytes()),
             KeyForm::Jwk,
         ),
         (
-            write(dir.path(), "set.jwks", json!({"keys": [jwk]}).to_string().as_bytes()),
+            write(
+                dir.path(),
+                "nop.jwk",
+                jwk_without_primes.to_string().as_bytes(),
+            ),
             KeyForm::Jwk,
         ),
         (
-            write(dir.path(), "crlf.pem", key.pkcs8_pem().replace('\n', "\r\n").as_bytes()),
+            write(
+                dir.path(),
+                "set.jwks",
+                json!({"keys": [jwk]}).to_string().as_bytes(),
+            ),
+            KeyForm::Jwk,
+        ),
+        (
+            write(
+                dir.path(),
+                "crlf.pem",
+                key.pkcs8_pem().replace('\n', "\r\n").as_bytes(),
+            ),
             KeyForm::Pkcs8Pem,
         ),
     ];
@@ -85,7 +117,12 @@ fn every_private_form_loads_to_the_same_key() {
         let loaded = load(&path);
         assert_eq!(loaded.form, form, "{}", path.display());
         let private = loaded.private("--decrypt-key").expect("private");
-        assert_eq!(private.public().spki_der(), key.public().spki_der(), "{}", path.display());
+        assert_eq!(
+            private.public().spki_der(),
+            key.public().spki_der(),
+            "{}",
+            path.display()
+        );
     }
 }
 
@@ -95,20 +132,54 @@ fn every_public_form_loads_to_the_same_key() {
     let public = keys().customer.public();
     let pkcs1 = public.rsa().to_pkcs1_pem(LineEnding::LF).unwrap();
     let cases = [
-        (write(dir.path(), "spki.pem", public.spki_pem().as_bytes()), KeyForm::SpkiPem),
-        (write(dir.path(), "pkcs1.pem", pkcs1.as_bytes()), KeyForm::Pkcs1PublicPem),
-        (write(dir.path(), "spki.der", public.spki_der()), KeyForm::Der),
-        (write(dir.path(), "pkcs1.der", &public.pkcs1_der()), KeyForm::Der),
         (
-            write(dir.path(), "spki.b64", b64::encode_std(public.spki_der()).as_bytes()),
+            write(dir.path(), "spki.pem", public.spki_pem().as_bytes()),
+            KeyForm::SpkiPem,
+        ),
+        (
+            write(dir.path(), "pkcs1.pem", pkcs1.as_bytes()),
+            KeyForm::Pkcs1PublicPem,
+        ),
+        (
+            write(dir.path(), "spki.der", public.spki_der()),
+            KeyForm::Der,
+        ),
+        (
+            write(dir.path(), "pkcs1.der", &public.pkcs1_der()),
+            KeyForm::Der,
+        ),
+        (
+            write(
+                dir.path(),
+                "spki.b64",
+                b64::encode_std(public.spki_der()).as_bytes(),
+            ),
             KeyForm::Base64Der,
         ),
         (
-            write(dir.path(), "spki-wrapped.b64", format!("{}\n", public.spki_pem().lines().skip(1).take_while(|l| !l.starts_with("-----")).collect::<Vec<_>>().join("\n")).as_bytes()),
+            write(
+                dir.path(),
+                "spki-wrapped.b64",
+                format!(
+                    "{}\n",
+                    public
+                        .spki_pem()
+                        .lines()
+                        .skip(1)
+                        .take_while(|l| !l.starts_with("-----"))
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                )
+                .as_bytes(),
+            ),
             KeyForm::Base64Der,
         ),
         (
-            write(dir.path(), "public.jwk", keys::public_jwk(public).to_string().as_bytes()),
+            write(
+                dir.path(),
+                "public.jwk",
+                keys::public_jwk(public).to_string().as_bytes(),
+            ),
             KeyForm::Jwk,
         ),
         (key_path("customer", "public"), KeyForm::SpkiPem),
@@ -117,13 +188,19 @@ fn every_public_form_loads_to_the_same_key() {
         let loaded = load(&path);
         assert_eq!(loaded.form, form, "{}", path.display());
         assert!(matches!(loaded.material, KeyMaterial::Public(_)));
-        assert_eq!(loaded.public().spki_der(), public.spki_der(), "{}", path.display());
+        assert_eq!(
+            loaded.public().spki_der(),
+            public.spki_der(),
+            "{}",
+            path.display()
+        );
     }
 }
 
 #[test]
 fn vendor_published_key_loads_from_the_seed_page() {
-    let seed = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/seeds/iadvize-signature-and-encryption.txt");
+    let seed = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/seeds/iadvize-signature-and-encryption.txt");
     let Ok(page) = std::fs::read_to_string(&seed) else {
         // The seed page sits beside the repository in CI; the same key is
         // also a constant of the library, tested in its unit tests.
@@ -183,7 +260,11 @@ fn wrong_keys_say_which_file_and_what_to_do() {
     for (path, needles) in cases {
         let message = load_err(&path);
         for needle in needles {
-            assert!(message.contains(needle), "{}: {message:?} lacks {needle:?}", path.display());
+            assert!(
+                message.contains(needle),
+                "{}: {message:?} lacks {needle:?}",
+                path.display()
+            );
         }
     }
 }
@@ -195,7 +276,9 @@ fn a_public_key_where_a_private_key_is_needed_says_so() {
     assert!(matches!(err, KeyError::NeedPrivate { .. }));
     let message = err.to_string();
     assert!(
-        message.contains("recipient-test-public.pem is a public key; --decrypt-key needs the private key"),
+        message.contains(
+            "recipient-test-public.pem is a public key; --decrypt-key needs the private key"
+        ),
         "{message}"
     );
 }
@@ -204,7 +287,10 @@ fn a_public_key_where_a_private_key_is_needed_says_so() {
 fn key_debug_output_never_shows_material() {
     let key = &keys().customer;
     let debug = format!("{key:?}");
-    assert!(debug.starts_with("PrivateKey(2048 bits, SHA256:"), "{debug}");
+    assert!(
+        debug.starts_with("PrivateKey(2048 bits, SHA256:"),
+        "{debug}"
+    );
     let d = b64::encode_std(&key.rsa().d().to_bytes_be());
     assert!(!debug.contains(&d[..16]));
 }

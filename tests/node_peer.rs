@@ -140,7 +140,6 @@ fn parse_case(value: &Value) -> Result<Case, String> {
     })
 }
 
-
 /// Checks one case with the CLI; returns what did not match.
 fn run_case(case: &Case) -> Vec<String> {
     let now = NOW.to_string();

@@ -899,20 +899,15 @@ impl Ctx<'_, '_> {
             );
             return;
         }
-        let mut decoded = Vec::new();
-        for name in names {
-            match claims.get(name) {
-                Some(Value::String(text)) => decoded.push(self.std_base64(name, text)),
-                other => {
-                    let kind = other.map_or("missing", json::kind);
-                    self.add(r::MOVEO_CONTEXT_TYPE, format!("{name} is a {kind}"));
-                    decoded.push(None);
-                }
+        let decoded = names.map(|name| match claims.get(name) {
+            Some(Value::String(text)) => self.std_base64(name, text),
+            other => {
+                let kind = other.map_or("missing", json::kind);
+                self.add(r::MOVEO_CONTEXT_TYPE, format!("{name} is a {kind}"));
+                None
             }
-        }
-        let [Some(context), Some(encrypted_key), Some(encrypted_iv)] =
-            <[Option<Vec<u8>>; 3]>::try_from(decoded).unwrap_or_else(|_| [None, None, None])
-        else {
+        });
+        let [Some(context), Some(encrypted_key), Some(encrypted_iv)] = decoded else {
             self.not_checked("context decryption", "a context claim could not be decoded");
             return;
         };
@@ -1048,8 +1043,25 @@ impl Ctx<'_, '_> {
         let plaintext = match self.o.backend.aes_cbc_decrypt(&aes_key, &iv, context) {
             Ok(p) => p,
             Err(CryptoFailure::Padding(flaw)) => {
-                self.add(r::MOVEO_CONTEXT_PADDING, flaw.describe());
-                return;
+                // 32 hex characters are a valid AES-256 key length, so the
+                // hex text of a 16-byte key only shows here: try it.
+                let hex_key = std::str::from_utf8(&aes_key).ok().and_then(decode_hex);
+                let recovered = hex_key
+                    .filter(|k| k.len() == 16)
+                    .and_then(|k| self.o.backend.aes_cbc_decrypt(&k, &iv, context).ok());
+                match recovered {
+                    Some(p) => {
+                        self.add(
+                            r::MOVEO_AES_KEY_AS_TEXT,
+                            "the AES key is 32 characters of hex text for 16 bytes",
+                        );
+                        p
+                    }
+                    None => {
+                        self.add(r::MOVEO_CONTEXT_PADDING, flaw.describe());
+                        return;
+                    }
+                }
             }
             Err(other) => {
                 self.not_checked("context decryption", format!("the backend failed: {other}"));

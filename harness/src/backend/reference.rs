@@ -370,7 +370,11 @@ pub fn ps256_verify(key: &PublicKey, signing_input: &[u8], signature: &[u8]) -> 
     let max_salt = key.size().saturating_sub(32 + 2);
     [32, max_salt, 0].into_iter().any(|salt| {
         key.rsa()
-            .verify(rsa::pss::Pss::new_with_salt::<Sha256>(salt), &digest, signature)
+            .verify(
+                rsa::pss::Pss::new_with_salt::<Sha256>(salt),
+                &digest,
+                signature,
+            )
             .is_ok()
     })
 }
