@@ -459,18 +459,7 @@ impl Ctx<'_, '_> {
                         reference::rsa_decrypt(key, s, &parts.encrypted_key).map(|cek| (s, cek))
                     });
                 let Some((used, cek)) = wrong else {
-                    let detail = if parts.encrypted_key.len() != key.public().size() {
-                        format!(
-                            "the encrypted key is {} bytes; the recipient key's RSA output is {}",
-                            parts.encrypted_key.len(),
-                            key.public().size()
-                        )
-                    } else {
-                        format!(
-                            "no RSA scheme recovers it with the recipient key {}",
-                            key.public().fingerprint()
-                        )
-                    };
+                    let detail = undecryptable("the encrypted key", &parts.encrypted_key, key);
                     self.add(r::JWE_KEY_UNDECRYPTABLE, detail);
                     return None;
                 };
@@ -984,19 +973,10 @@ impl Ctx<'_, '_> {
                 return Some(secret);
             }
         }
-        let detail = if ciphertext.len() != key.public().size() {
-            format!(
-                "{name} is {} bytes; the recipient key's RSA output is {}",
-                ciphertext.len(),
-                key.public().size()
-            )
-        } else {
-            format!(
-                "{name} does not decrypt with the recipient key {}",
-                key.public().fingerprint()
-            )
-        };
-        self.add(r::MOVEO_RSA_UNDECRYPTABLE, detail);
+        self.add(
+            r::MOVEO_RSA_UNDECRYPTABLE,
+            undecryptable(name, ciphertext, key),
+        );
         None
     }
 
@@ -1114,6 +1094,22 @@ impl Ctx<'_, '_> {
             format!("{what} is {} bytes{aes192}", secret.len()),
         );
         None
+    }
+}
+
+/// Why an RSA ciphertext recovers under no scheme: its size, or the key.
+fn undecryptable(name: &str, ciphertext: &[u8], key: &PrivateKey) -> String {
+    if ciphertext.len() != key.public().size() {
+        format!(
+            "{name} is {} bytes; the recipient key's RSA output is {}",
+            ciphertext.len(),
+            key.public().size()
+        )
+    } else {
+        format!(
+            "{name} decrypts under no RSA scheme with the recipient key {}",
+            key.public().fingerprint()
+        )
     }
 }
 

@@ -280,11 +280,14 @@ fn exit_for(verdict: Verdict) -> ExitCode {
     })
 }
 
+/// Colour only on a terminal, and never with NO_COLOR set.
+fn use_color() -> bool {
+    io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
 fn reporter(format: Format) -> Box<dyn Reporter> {
     match format {
-        Format::Text => Box::new(Text {
-            color: io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
-        }),
+        Format::Text => Box::new(Text { color: use_color() }),
         Format::Json => Box::new(Json),
     }
 }
@@ -542,24 +545,7 @@ fn run_decode(args: DecodeArgs) -> Result<ExitCode> {
                 "NOT VERIFIED: decoded without checking any signature; do not trust these values."
             )?;
             writeln!(out, "Run `jose-harness check` for a verdict.")?;
-            let sections = [
-                (
-                    if profile == Profile::Iadvize {
-                        "JWE header"
-                    } else {
-                        "JWS header"
-                    },
-                    &report.header,
-                ),
-                ("JWS header (inner)", &report.inner_header),
-                ("Claims", &report.claims),
-                ("Context (decrypted)", &report.context),
-            ];
-            for (title, value) in sections {
-                if let Some(value) = value {
-                    writeln!(out, "\n{title}\n{}", serde_json::to_string_pretty(value)?)?;
-                }
-            }
+            Text { color: use_color() }.write_contents(&report, &mut out)?;
             if profile == Profile::Iadvize && report.claims.is_none() {
                 let why = if decrypt_key.is_none() {
                     "pass --decrypt-key (the recipient private key) to see inside"

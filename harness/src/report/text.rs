@@ -7,7 +7,7 @@ use std::io::{self, Write};
 use serde_json::Value;
 
 use super::{utc, Reporter};
-use crate::check::{Report, Verdict};
+use crate::check::{Profile, Report, Verdict};
 use crate::rules::Severity;
 
 /// Text for a terminal; ANSI colour only when asked for.
@@ -31,6 +31,30 @@ impl Text {
         } else {
             text.to_owned()
         }
+    }
+}
+
+impl Text {
+    /// The decoded parts of the token: headers, claims, context.
+    pub fn write_contents(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+        let outer = match report.profile {
+            Profile::Iadvize => "JWE header",
+            Profile::Moveo => "JWS header",
+        };
+        let sections = [
+            (outer, &report.header),
+            ("JWS header (inner)", &report.inner_header),
+            ("Claims", &report.claims),
+            ("Context (decrypted)", &report.context),
+        ];
+        for (title, value) in sections {
+            if let Some(value) = value {
+                writeln!(out)?;
+                writeln!(out, "{}", self.paint(BOLD, title))?;
+                write_json(out, value)?;
+            }
+        }
+        Ok(())
     }
 }
 
@@ -97,28 +121,7 @@ impl Reporter for Text {
                 writeln!(out, "  - {}: {}", n.part, n.reason)?;
             }
         }
-        let sections = [
-            (
-                if report.inner_header.is_some() || report.profile == crate::check::Profile::Iadvize
-                {
-                    "JWE header"
-                } else {
-                    "JWS header"
-                },
-                &report.header,
-            ),
-            ("JWS header (inner)", &report.inner_header),
-            ("Claims", &report.claims),
-            ("Context (decrypted)", &report.context),
-        ];
-        for (title, value) in sections {
-            if let Some(value) = value {
-                writeln!(out)?;
-                writeln!(out, "{}", self.paint(BOLD, title))?;
-                write_json(out, value)?;
-            }
-        }
-        Ok(())
+        self.write_contents(report, out)
     }
 }
 
