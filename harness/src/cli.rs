@@ -322,6 +322,9 @@ fn run_check(args: CheckArgs) -> Result<ExitCode> {
     } else {
         vec![backend_named(&args.backend, needs)?]
     };
+    if backends.is_empty() {
+        bail!("no backend can check {} tokens", args.profile.as_str());
+    }
     let now = now_or(args.now)?;
     let reports: Vec<Report> = backends
         .iter()
