@@ -19,6 +19,12 @@ if ! command -v node >/dev/null 2>&1; then
   apt-get update -qq && apt-get install -y -qq nodejs
 fi
 node --version
+# The Python peer test mints tokens with pyca/cryptography: a .venv with
+# the pins of scripts/peers/requirements.txt (a no-op when up to date).
+if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
+  apt-get update -qq && apt-get install -y -qq python3-venv
+fi
+scripts/peers/setup-python.sh
 
 step "format"
 cargo fmt --all -- --check

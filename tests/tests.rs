@@ -4,8 +4,9 @@
 mod cli;
 /// Keys in every form, and the errors for wrong ones.
 mod keys;
-/// Tokens minted by Node's own crypto get the right verdicts.
-mod node_peer;
+/// Tokens minted by other implementations (Node's crypto, Python's
+/// `cryptography`) get the right verdicts.
+mod peers;
 /// Arbitrary and mutated input: no panic, no mutation accepted.
 mod robustness;
 /// generate → check round trips of both profiles.

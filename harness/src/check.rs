@@ -761,7 +761,9 @@ impl Ctx<'_, '_> {
             self.add(r::CLAIMS_TIME_RANGE, format!("{name} is {value}"));
             return None;
         }
-        if n.fract() != 0.0 {
+        // A whole value written with a fraction or exponent (1700000060.0,
+        // Python's float timestamps) is rejected by integer parsers too.
+        if n.fract() != 0.0 || value.is_f64() {
             self.add(r::CLAIMS_TIME_NON_INTEGER, format!("{name} is {value}"));
         }
         Some(n)

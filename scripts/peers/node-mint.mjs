@@ -13,7 +13,7 @@
 //                 "warnings": [rule ids that must be reported, severity warning],
 //                 "info":     [rule ids that must be reported, severity info] } }
 //
-// `errors` lists every error the token has: tests/node_peer.rs also fails on
+// `errors` lists every error the token has: tests/peers.rs also fails on
 // an error finding not listed (a misdiagnosis), but lets other warnings and
 // info findings through.
 //

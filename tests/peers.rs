@@ -1,0 +1,437 @@
+//! Tokens minted by independent implementations get the verdict and the
+//! rule ids their scripts expect from the `jose-harness` CLI:
+//!
+//! - `node`: Node's built-in `node:crypto`, no npm packages
+//!   (`scripts/peers/node-mint.mjs`);
+//! - `python`: pyca/`cryptography`, i.e. OpenSSL, and the standard library
+//!   (`scripts/peers/python-mint.py`).
+//!
+//! Each script takes `--keys DIR --now UNIX` and prints a JSON array of
+//! cases `{name, profile, token, expect: {verdict, errors, warnings, info}}`,
+//! with an optional `verify_key` naming the bundled test key pair that
+//! checks the signature (default `customer`). One function,
+//! [`check_peer`], runs a script and checks its cases; each peer is a
+//! `#[test]` that finds its interpreter.
+//!
+//! Without the interpreter (`node` on PATH; a Python that can import
+//! `cryptography`) a test is skipped with a message, except under CI (the
+//! `CI` environment variable set), where it fails.
+
+use std::collections::BTreeSet;
+use std::ffi::OsString;
+use std::io::ErrorKind;
+use std::path::{Path, PathBuf};
+use std::process::Command as StdCommand;
+
+use assert_cmd::Command;
+use jose_harness::rules::{self, Severity};
+use jose_harness_tests::{harness_bin, key_path, keys_dir, NOW};
+use serde_json::Value;
+
+/// The Node script prints at least this many cases (40 when written);
+/// fewer means it broke or lost cases, which must not pass silently.
+const NODE_MIN_CASES: usize = 40;
+
+/// The same for the Python script (27 when written).
+const PYTHON_MIN_CASES: usize = 27;
+
+/// Environment variable naming the Python to run the Python peer with.
+const PYTHON_ENV: &str = "JOSE_HARNESS_PYTHON";
+
+/// The workspace root: the script paths and the harness package are
+/// relative to it.
+fn workspace() -> PathBuf {
+    let tests = Path::new(env!("CARGO_MANIFEST_DIR"));
+    tests.parent().unwrap_or(tests).to_path_buf()
+}
+
+/// Whether we run under CI, where a missing interpreter is a failure.
+fn in_ci() -> bool {
+    std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "0" && v != "false")
+}
+
+/// Reports a peer that cannot run: a skip, or a failure under CI.
+fn unavailable(peer: &str, message: &str) {
+    assert!(
+        !in_ci(),
+        "{peer} peer: {message} (CI is set, so this is a failure)"
+    );
+    eprintln!("{peer} peer: {message}; skipping");
+}
+
+/// One minting script and how to run it.
+struct Peer {
+    /// Short name for messages (`node`, `python`).
+    name: &'static str,
+    /// The interpreter that runs the script.
+    interpreter: OsString,
+    /// The script, relative to the workspace root.
+    script: &'static str,
+    /// The fewest cases the script may print.
+    min_cases: usize,
+}
+
+/// One case printed by a script.
+struct Case {
+    name: String,
+    profile: String,
+    token: String,
+    verdict: String,
+    /// Expected ids, each with the severity its list implies.
+    expected: Vec<(String, Severity)>,
+    /// The bundled key pair whose public half verifies the signature.
+    verify_key: String,
+}
+
+/// The first interpreter among `candidates` (each with where it came from)
+/// for which `interpreter probe...` succeeds, with the probe's output; or
+/// why each one failed.
+fn first_working(
+    candidates: &[(OsString, String)],
+    probe: &[&str],
+) -> Result<(OsString, String), Vec<String>> {
+    let mut reasons = Vec::new();
+    for (interpreter, origin) in candidates {
+        let shown = Path::new(interpreter).display();
+        match StdCommand::new(interpreter).args(probe).output() {
+            Ok(output) if output.status.success() => {
+                let found = String::from_utf8_lossy(&output.stdout).trim().to_owned();
+                return Ok((interpreter.clone(), found));
+            }
+            Ok(output) => {
+                let stderr = String::from_utf8_lossy(&output.stderr);
+                let last = stderr.lines().last().unwrap_or("no message").trim();
+                reasons.push(format!("{shown} ({origin}): {last}"));
+            }
+            Err(err) if err.kind() == ErrorKind::NotFound => {
+                reasons.push(format!("{shown} ({origin}): not found"));
+            }
+            Err(err) => reasons.push(format!("{shown} ({origin}): cannot run it: {err}")),
+        }
+    }
+    Err(reasons)
+}
+
+/// Runs the peer's script; its cases as JSON values.
+fn mint(peer: &Peer) -> Vec<Value> {
+    let script = workspace().join(peer.script);
+    let output = StdCommand::new(&peer.interpreter)
+        .arg(&script)
+        .arg("--keys")
+        .arg(keys_dir())
+        .arg("--now")
+        .arg(NOW.to_string())
+        .current_dir(workspace())
+        .output()
+        .unwrap_or_else(|err| {
+            panic!(
+                "cannot start {} for {}: {err}",
+                Path::new(&peer.interpreter).display(),
+                script.display()
+            )
+        });
+    assert!(
+        output.status.success(),
+        "{} failed ({}):\n{}",
+        script.display(),
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    match serde_json::from_slice(&output.stdout) {
+        Ok(Value::Array(cases)) => cases,
+        Ok(other) => panic!(
+            "{} printed JSON that is not an array: {other:.200}",
+            peer.script
+        ),
+        Err(err) => panic!(
+            "the output of {} is not JSON ({err}): {:.500}",
+            peer.script,
+            String::from_utf8_lossy(&output.stdout)
+        ),
+    }
+}
+
+/// Reads one case, checking its shape and that every expected id is a rule
+/// of the severity its list says (a typo in the script fails here).
+fn parse_case(value: &Value) -> Result<Case, String> {
+    let text = |v: &Value, field: &str| {
+        v.get(field)
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .ok_or_else(|| format!("no string {field:?} in {v:.200}"))
+    };
+    let name = text(value, "name")?;
+    let profile = text(value, "profile")?;
+    if !["iadvize", "moveo"].contains(&profile.as_str()) {
+        return Err(format!("{name}: unknown profile {profile:?}"));
+    }
+    let token = text(value, "token")?;
+    let expect = value
+        .get("expect")
+        .ok_or_else(|| format!("{name}: no \"expect\""))?;
+    let verdict = text(expect, "verdict")?;
+    if !["pass", "fail", "incomplete"].contains(&verdict.as_str()) {
+        return Err(format!("{name}: unknown verdict {verdict:?}"));
+    }
+    let mut expected = Vec::new();
+    for (list, severity) in [
+        ("errors", Severity::Error),
+        ("warnings", Severity::Warning),
+        ("info", Severity::Info),
+    ] {
+        let ids = match expect.get(list) {
+            None => continue,
+            Some(Value::Array(ids)) => ids,
+            Some(other) => return Err(format!("{name}: expect.{list} is not an array: {other}")),
+        };
+        for id in ids {
+            let id = id
+                .as_str()
+                .ok_or_else(|| format!("{name}: expect.{list} has a non-string {id}"))?;
+            let rule = rules::by_id(id).ok_or_else(|| format!("{name}: no rule {id:?}"))?;
+            if rule.severity != severity {
+                return Err(format!(
+                    "{name}: {id} is a {} rule, listed in expect.{list}",
+                    rule.severity.as_str()
+                ));
+            }
+            expected.push((id.to_owned(), severity));
+        }
+    }
+    if (verdict == "fail") == expected.iter().all(|(_, s)| *s != Severity::Error) {
+        return Err(format!(
+            "{name}: verdict {verdict:?} contradicts expect.errors (a fail names its errors, a pass has none)"
+        ));
+    }
+    let verify_key = match value.get("verify_key") {
+        None => "customer".to_owned(),
+        Some(Value::String(key)) if key_path(key, "public").is_file() => key.clone(),
+        Some(other) => {
+            return Err(format!(
+                "{name}: verify_key {other} is not a bundled test key pair in {}",
+                keys_dir().display()
+            ))
+        }
+    };
+    Ok(Case {
+        name,
+        profile,
+        token,
+        verdict,
+        expected,
+        verify_key,
+    })
+}
+
+/// Checks one case with the CLI; returns what did not match.
+fn run_case(case: &Case) -> Vec<String> {
+    let now = NOW.to_string();
+    let verify = key_path(&case.verify_key, "public");
+    let decrypt = key_path("recipient", "private");
+    let output = Command::new(harness_bin())
+        .args(["check", "--profile", &case.profile, "--token", "-"])
+        .arg("--verify-key")
+        .arg(&verify)
+        .arg("--decrypt-key")
+        .arg(&decrypt)
+        .args(["--now", &now, "--format", "json"])
+        .write_stdin(case.token.as_bytes())
+        .output()
+        .expect("jose-harness runs");
+    let name = &case.name;
+    let report: Value = match serde_json::from_slice(&output.stdout) {
+        Ok(report) => report,
+        Err(err) => {
+            return vec![format!(
+                "{name}: no JSON report ({err}); exit {:?}; stderr: {}",
+                output.status.code(),
+                String::from_utf8_lossy(&output.stderr).trim()
+            )]
+        }
+    };
+    let findings: Vec<(&str, &str)> = report["findings"]
+        .as_array()
+        .map(|f| {
+            f.iter()
+                .map(|f| {
+                    (
+                        f["id"].as_str().unwrap_or("?"),
+                        f["severity"].as_str().unwrap_or("?"),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let all: Vec<String> = findings
+        .iter()
+        .map(|(id, severity)| format!("{id} ({severity})"))
+        .collect();
+    let context = format!("findings [{}]", all.join(", "));
+    let mut problems = Vec::new();
+    let verdict = report["verdict"].as_str().unwrap_or("?");
+    if verdict != case.verdict {
+        problems.push(format!(
+            "{name}: verdict {verdict}, expected {}; {context}; not checked {}",
+            case.verdict, report["not_checked"]
+        ));
+    }
+    let exit = match case.verdict.as_str() {
+        "pass" => 0,
+        "fail" => 1,
+        _ => 3,
+    };
+    if verdict == case.verdict && output.status.code() != Some(exit) {
+        problems.push(format!(
+            "{name}: exit {:?} for verdict {verdict}, expected {exit}",
+            output.status.code()
+        ));
+    }
+    for (id, severity) in &case.expected {
+        if !findings
+            .iter()
+            .any(|(i, s)| i == id && *s == severity.as_str())
+        {
+            problems.push(format!(
+                "{name}: expected {id} ({}), missing; {context}",
+                severity.as_str()
+            ));
+        }
+    }
+    // expect.errors lists every error: another error is a misdiagnosis.
+    let expected_errors: BTreeSet<&str> = case
+        .expected
+        .iter()
+        .filter(|(_, s)| *s == Severity::Error)
+        .map(|(id, _)| id.as_str())
+        .collect();
+    let unexpected: BTreeSet<&str> = findings
+        .iter()
+        .filter(|(id, s)| *s == "error" && !expected_errors.contains(id))
+        .map(|(id, _)| *id)
+        .collect();
+    if !unexpected.is_empty() {
+        problems.push(format!(
+            "{name}: unexpected error(s) {unexpected:?}; {context}"
+        ));
+    }
+    problems
+}
+
+/// Mints the peer's cases and checks each with the CLI; fails with every
+/// problem found.
+fn check_peer(peer: &Peer) {
+    let values = mint(peer);
+    let mut problems = Vec::new();
+    let mut cases = Vec::new();
+    let mut names = BTreeSet::new();
+    for value in &values {
+        match parse_case(value) {
+            Ok(case) if !names.insert(case.name.clone()) => {
+                problems.push(format!("{}: the name is used twice", case.name))
+            }
+            Ok(case) => cases.push(case),
+            Err(problem) => problems.push(problem),
+        }
+    }
+    assert!(
+        values.len() >= peer.min_cases,
+        "{} printed {} cases, expected at least {}",
+        peer.script,
+        values.len(),
+        peer.min_cases
+    );
+    for case in &cases {
+        problems.extend(run_case(case));
+    }
+    eprintln!(
+        "{} peer: {} cases checked, {} problem(s)",
+        peer.name,
+        cases.len(),
+        problems.len()
+    );
+    assert!(
+        problems.is_empty(),
+        "{} problem(s) with tokens minted by {}:\n{}",
+        problems.len(),
+        peer.script,
+        problems.join("\n")
+    );
+}
+
+/// Node's built-in crypto, run by `node` from PATH.
+#[test]
+fn node() {
+    let candidates = [(OsString::from("node"), "on PATH".to_owned())];
+    let (interpreter, version) = match first_working(&candidates, &["--version"]) {
+        Ok(found) => found,
+        Err(_) => {
+            return unavailable(
+                "node",
+                "`node` is not on PATH, so the tokens minted by Node's crypto were not \
+                 checked; install Node.js (16 or later) to run this test",
+            )
+        }
+    };
+    eprintln!("node peer: Node.js {version}");
+    check_peer(&Peer {
+        name: "node",
+        interpreter,
+        script: "scripts/peers/node-mint.mjs",
+        min_cases: NODE_MIN_CASES,
+    });
+}
+
+/// pyca/cryptography, run by the first Python that can import it: the one
+/// `JOSE_HARNESS_PYTHON` names, then the workspace's `.venv` (made by
+/// `scripts/peers/setup-python.sh`), then `python3` from PATH.
+#[test]
+fn python() {
+    let venv_python = if cfg!(windows) {
+        ".venv/Scripts/python.exe"
+    } else {
+        ".venv/bin/python"
+    };
+    let mut candidates = Vec::new();
+    if let Some(python) = std::env::var_os(PYTHON_ENV).filter(|p| !p.is_empty()) {
+        candidates.push((python, PYTHON_ENV.to_owned()));
+    }
+    candidates.push((
+        workspace().join(venv_python).into_os_string(),
+        "the workspace's .venv".to_owned(),
+    ));
+    candidates.push((OsString::from("python3"), "on PATH".to_owned()));
+    // Needs `cryptography`; prints what a report should name: the Python,
+    // cryptography and the OpenSSL under it (if this version still says).
+    let probe = "import platform, cryptography\n\
+                 try:\n\
+                 \x20   from cryptography.hazmat.backends.openssl import backend\n\
+                 \x20   openssl = backend.openssl_version_text()\n\
+                 except Exception:\n\
+                 \x20   openssl = 'OpenSSL version unknown'\n\
+                 print('Python', platform.python_version(), '/ cryptography',\n\
+                 \x20     cryptography.__version__, '/', openssl)";
+    let (interpreter, versions) = match first_working(&candidates, &["-c", probe]) {
+        Ok(found) => found,
+        Err(reasons) => {
+            return unavailable(
+                "python",
+                &format!(
+                    "no Python that can import `cryptography` (tried {}), so the tokens \
+                     minted by pyca/cryptography were not checked; run \
+                     scripts/peers/setup-python.sh (or set {PYTHON_ENV} to such a Python)",
+                    reasons.join("; ")
+                ),
+            )
+        }
+    };
+    eprintln!(
+        "python peer: {} ({versions})",
+        Path::new(&interpreter).display()
+    );
+    check_peer(&Peer {
+        name: "python",
+        interpreter,
+        script: "scripts/peers/python-mint.py",
+        min_cases: PYTHON_MIN_CASES,
+    });
+}
