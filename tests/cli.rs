@@ -18,22 +18,6 @@ fn key(name: &str, half: &str) -> String {
     key_path(name, half).display().to_string()
 }
 
-fn check_cmd(profile: &str, token: &str) -> Command {
-    let mut cmd = harness();
-    cmd.args([
-        "check",
-        "--profile",
-        profile,
-        "--token",
-        token,
-        "--now",
-        &NOW.to_string(),
-    ])
-    .args(["--verify-key", &key("customer", "public")])
-    .args(["--decrypt-key", &key("recipient", "private")]);
-    cmd
-}
-
 fn json_of(output: &[u8]) -> Value {
     serde_json::from_slice(output).expect("stdout is one JSON object")
 }
@@ -181,61 +165,45 @@ fn malformed_input_is_a_finding_not_a_crash() {
 #[test]
 fn harness_errors_exit_2_with_a_message_a_person_can_act_on() {
     let token = moveo_token(&claims(Profile::Moveo), None);
-    harness()
-        .args([
-            "check",
-            "--profile",
-            "moveo",
-            "--token",
-            &token,
-            "--verify-key",
-            "/nonexistent/key.pem",
-        ])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains(
+    let public = key("recipient", "public");
+    let (t, p) = (token.as_str(), public.as_str());
+    let cases: [(&[&str], &str); 5] = [
+        (
+            &[
+                "--token",
+                t,
+                "--profile",
+                "moveo",
+                "--verify-key",
+                "/nonexistent/key.pem",
+            ],
             "cannot read key file /nonexistent/key.pem",
-        ));
-    harness()
-        .args(["check", "--profile", "moveo", "--token", &token])
-        .args(["--decrypt-key", &key("recipient", "public")])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains(
+        ),
+        (
+            &["--token", t, "--profile", "moveo", "--decrypt-key", p],
             "is a public key; --decrypt-key needs the private key",
-        ));
-    harness()
-        .args([
-            "check",
-            "--profile",
-            "moveo",
-            "--token",
-            "@/nonexistent/token",
-        ])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains(
+        ),
+        (
+            &["--token", "@/nonexistent/token", "--profile", "moveo"],
             "cannot read the token from /nonexistent/token",
-        ));
-    harness()
-        .args([
-            "check",
-            "--profile",
-            "moveo",
-            "--token",
-            &token,
-            "--backend",
-            "nope",
-        ])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains(
+        ),
+        (
+            &["--token", t, "--profile", "moveo", "--backend", "nope"],
             "no backend named \"nope\"; available: reference",
-        ));
-    harness()
-        .args(["check", "--profile", "other", "--token", "x"])
-        .assert()
-        .code(2);
+        ),
+        (
+            &["--token", t, "--profile", "other"],
+            "invalid value 'other'",
+        ),
+    ];
+    for (args, message) in cases {
+        harness()
+            .arg("check")
+            .args(args)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(message));
+    }
 }
 
 #[test]

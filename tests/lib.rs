@@ -154,6 +154,30 @@ fn build_profile() -> Option<String> {
     })
 }
 
+/// `jose-harness check` of a token with the bundled customer and recipient
+/// keys and the pinned clock; callers add options.
+pub fn check_cmd(profile: &str, token: &str) -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::new(harness_bin());
+    cmd.args([
+        "check",
+        "--profile",
+        profile,
+        "--token",
+        token,
+        "--now",
+        &NOW.to_string(),
+    ])
+    .args([
+        "--verify-key",
+        &key_path("customer", "public").display().to_string(),
+    ])
+    .args([
+        "--decrypt-key",
+        &key_path("recipient", "private").display().to_string(),
+    ]);
+    cmd
+}
+
 /// The `jose-harness` binary, fresh.
 ///
 /// This test crate does not own the binary, so cargo neither sets

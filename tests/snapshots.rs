@@ -2,7 +2,6 @@
 //! pinned with insta. Tokens come from a seeded RNG and the clock is
 //! pinned, so any change in what a person reads shows as a snapshot diff.
 
-use assert_cmd::Command;
 use jose_harness::b64;
 use jose_harness::backend::reference::{self, RsaScheme};
 use jose_harness::backend::JweParts;
@@ -14,26 +13,7 @@ use rand::RngCore;
 use serde_json::{json, Value};
 
 fn report(profile: &str, token: &str) -> String {
-    let out = Command::new(harness_bin())
-        .args([
-            "check",
-            "--profile",
-            profile,
-            "--token",
-            token,
-            "--now",
-            &NOW.to_string(),
-        ])
-        .args([
-            "--verify-key",
-            &key_path("customer", "public").display().to_string(),
-        ])
-        .args([
-            "--decrypt-key",
-            &key_path("recipient", "private").display().to_string(),
-        ])
-        .output()
-        .expect("runs");
+    let out = check_cmd(profile, token).output().expect("runs");
     String::from_utf8(out.stdout).expect("UTF-8 report")
 }
 
