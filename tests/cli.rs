@@ -18,6 +18,36 @@ fn key(name: &str, half: &str) -> String {
     key_path(name, half).display().to_string()
 }
 
+/// `jose-harness generate` with the bundled keys and the pinned clock.
+fn generate(profile: &str, extra: &[&str]) -> String {
+    let out = harness()
+        .args(["generate", "--profile", profile, "--now", &NOW.to_string()])
+        .args(["--sign-key", &key("customer", "private")])
+        .args(["--encrypt-key", &key("recipient", "public")])
+        .args(extra)
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    String::from_utf8(out)
+        .expect("UTF-8 token")
+        .trim()
+        .to_owned()
+}
+
+/// `check --format json` of a token that must conform: its report.
+fn passing_report(profile: &str, token: &str) -> Value {
+    let out = check_cmd(profile, token)
+        .args(["--format", "json"])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    json_of(&out)
+}
+
 fn json_of(output: &[u8]) -> Value {
     serde_json::from_slice(output).expect("stdout is one JSON object")
 }
@@ -211,37 +241,14 @@ fn generate_then_check_passes_for_both_profiles() {
     let dir = tempfile::tempdir().unwrap();
     let context = dir.path().join("context.json");
     std::fs::write(&context, r#"{"user":{"is_vip":true}}"#).unwrap();
-    let iadvize = harness()
-        .args([
-            "generate",
-            "--profile",
-            "iadvize",
-            "--now",
-            &NOW.to_string(),
-        ])
-        .args([
-            "--sign-key",
-            &key("customer", "private"),
-            "--encrypt-key",
-            &key("recipient", "public"),
-        ])
-        .args([
+    let iadvize = generate(
+        "iadvize",
+        &[
             "--claims",
             r#"{"https://iadvize.com/visitorData":{"city":"Nantes"},"iss":null}"#,
-        ])
-        .assert()
-        .code(0)
-        .get_output()
-        .stdout
-        .clone();
-    let out = check_cmd("iadvize", String::from_utf8(iadvize).unwrap().trim())
-        .args(["--format", "json"])
-        .assert()
-        .code(0)
-        .get_output()
-        .stdout
-        .clone();
-    let report = json_of(&out);
+        ],
+    );
+    let report = passing_report("iadvize", &iadvize);
     assert_eq!(
         report["claims"]["https://iadvize.com/visitorData"]["city"],
         "Nantes"
@@ -251,63 +258,17 @@ fn generate_then_check_passes_for_both_profiles() {
         "null removes a default claim"
     );
 
-    let moveo = harness()
-        .args([
-            "generate",
-            "--profile",
-            "moveo",
-            "--now",
-            &NOW.to_string(),
-            "--aes-bits",
-            "128",
-        ])
-        .args([
-            "--sign-key",
-            &key("customer", "private"),
-            "--encrypt-key",
-            &key("recipient", "public"),
-        ])
-        .args(["--context", &format!("@{}", context.display())])
-        .assert()
-        .code(0)
-        .get_output()
-        .stdout
-        .clone();
-    let out = check_cmd("moveo", String::from_utf8(moveo).unwrap().trim())
-        .args(["--format", "json"])
-        .assert()
-        .code(0)
-        .get_output()
-        .stdout
-        .clone();
-    assert_eq!(json_of(&out)["context"]["user"]["is_vip"], true);
+    let context_arg = format!("@{}", context.display());
+    let moveo = generate("moveo", &["--aes-bits", "128", "--context", &context_arg]);
+    assert_eq!(
+        passing_report("moveo", &moveo)["context"]["user"]["is_vip"],
+        true
+    );
 }
 
 #[test]
 fn generate_with_a_seed_is_reproducible() {
-    let run = |seed: &str| {
-        harness()
-            .args([
-                "generate",
-                "--profile",
-                "iadvize",
-                "--now",
-                &NOW.to_string(),
-                "--seed",
-                seed,
-            ])
-            .args([
-                "--sign-key",
-                &key("customer", "private"),
-                "--encrypt-key",
-                &key("recipient", "public"),
-            ])
-            .assert()
-            .code(0)
-            .get_output()
-            .stdout
-            .clone()
-    };
+    let run = |seed: &str| generate("iadvize", &["--seed", seed]);
     assert_eq!(run("5"), run("5"));
     assert_ne!(run("5"), run("6"));
 }
