@@ -4,7 +4,6 @@
 
 use jose_harness::b64;
 use jose_harness::backend::reference::{self, RsaScheme};
-use jose_harness::backend::JweParts;
 use jose_harness::check::Profile;
 use jose_harness::mint;
 use jose_harness::padding;
@@ -42,24 +41,15 @@ fn iadvize_fail() {
     )
     .unwrap();
     let protected = b64::encode_url(br#"{"alg":"RSA-OAEP-256","enc":"A256GCM"}"#);
-    let mut cek = [0u8; 32];
-    rng.fill_bytes(&mut cek);
-    let mut iv = [0u8; 12];
-    rng.fill_bytes(&mut iv);
-    let (ciphertext, tag) =
-        reference::gcm_encrypt(&cek, &iv, protected.as_bytes(), jws.as_bytes()).unwrap();
-    let parts = JweParts {
-        encrypted_key: reference::rsa_encrypt(
-            k.recipient.public(),
-            RsaScheme::OaepSha1,
-            &cek,
-            &mut rng,
-        )
-        .unwrap(),
-        iv: iv.to_vec(),
-        ciphertext,
-        tag,
-    };
+    let parts = reference::jwe_encrypt_with(
+        k.recipient.public(),
+        RsaScheme::OaepSha1,
+        32,
+        &protected,
+        jws.as_bytes(),
+        &mut rng,
+    )
+    .unwrap();
     insta::assert_snapshot!(report("iadvize", &mint::jwe_compact(&protected, &parts)));
 }
 

@@ -648,9 +648,10 @@ impl Ctx<'_, '_> {
             return Signature::Invalid;
         }
         if alg.to_ascii_uppercase().starts_with("HS") {
+            let pem = key.spki_pem();
             let forms = [
-                key.spki_pem().into_bytes(),
-                key.spki_pem().trim_end().as_bytes().to_vec(),
+                pem.trim_end().as_bytes().to_vec(),
+                pem.into_bytes(),
                 key.spki_der().to_vec(),
                 crate::keys::pem("RSA PUBLIC KEY", &key.pkcs1_der()).into_bytes(),
                 key.pkcs1_der(),

@@ -80,19 +80,14 @@ impl Backend for Reference {
         plaintext: &[u8],
         rng: &mut HarnessRng,
     ) -> Result<JweParts, CryptoFailure> {
-        let mut cek = Zeroizing::new([0u8; 32]);
-        rng.fill_bytes(cek.as_mut());
-        let mut iv = [0u8; 12];
-        rng.fill_bytes(&mut iv);
-        let encrypted_key = rsa_encrypt(key, RsaScheme::OaepSha256, cek.as_ref(), rng)?;
-        let (ciphertext, tag) =
-            gcm_encrypt(cek.as_ref(), &iv, protected_b64.as_bytes(), plaintext)?;
-        Ok(JweParts {
-            encrypted_key,
-            iv: iv.to_vec(),
-            ciphertext,
-            tag,
-        })
+        jwe_encrypt_with(
+            key,
+            RsaScheme::OaepSha256,
+            32,
+            protected_b64,
+            plaintext,
+            rng,
+        )
     }
 
     fn jwe_decrypt(
@@ -180,6 +175,33 @@ impl RsaScheme {
         RsaScheme::OaepSha256Mgf1Sha1,
         RsaScheme::Pkcs1v15,
     ];
+}
+
+/// A JWE's binary parts built piece by piece: a fresh `cek_len`-byte
+/// content key (16, 24 or 32: A128GCM, A192GCM, A256GCM) wrapped to `key`
+/// with `scheme`, a fresh 12-byte IV, and AES-GCM under the encoded
+/// protected header as AAD. With OAEP-256 and 32 bytes it is the profile's
+/// JWE; the other choices make the mistakes implementers make.
+pub fn jwe_encrypt_with(
+    key: &PublicKey,
+    scheme: RsaScheme,
+    cek_len: usize,
+    protected_b64: &str,
+    plaintext: &[u8],
+    rng: &mut HarnessRng,
+) -> Result<JweParts, CryptoFailure> {
+    let mut cek = Zeroizing::new(vec![0u8; cek_len]);
+    rng.fill_bytes(&mut cek);
+    let mut iv = [0u8; 12];
+    rng.fill_bytes(&mut iv);
+    let encrypted_key = rsa_encrypt(key, scheme, &cek, rng)?;
+    let (ciphertext, tag) = gcm_encrypt(&cek, &iv, protected_b64.as_bytes(), plaintext)?;
+    Ok(JweParts {
+        encrypted_key,
+        iv: iv.to_vec(),
+        ciphertext,
+        tag,
+    })
 }
 
 /// RSA-encrypts `data` with the given scheme.
