@@ -181,6 +181,165 @@ pub trait Backend: Send + Sync + Debug {
     }
 }
 
+/// A backend that does what it can itself and hands every operation it
+/// does not support to a fallback (the reference, in practice).
+///
+/// This lets a JWS-only library take part in whole-token work: a
+/// `jsonwebtoken` iAdvize token is signed by jsonwebtoken and encrypted by
+/// the reference. [`Stacked::owns`] says which parts are the primary's.
+#[derive(Debug, Clone, Copy)]
+pub struct Stacked {
+    /// The implementation under test.
+    pub primary: &'static dyn Backend,
+    /// Who does what the primary cannot.
+    pub fallback: &'static dyn Backend,
+}
+
+/// The parts of the two profiles' cryptography, for saying who did what.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Layer {
+    /// The RS256 JWS (iAdvize inner token, Moveo token).
+    Jws,
+    /// The RSA-OAEP-256 + A256GCM JWE (iAdvize).
+    Jwe,
+    /// The Moveo context scheme (RSA-OAEP-SHA256 + AES-CBC).
+    Context,
+}
+
+impl Layer {
+    /// Its name in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Layer::Jws => "jws",
+            Layer::Jwe => "jwe",
+            Layer::Context => "context",
+        }
+    }
+
+    /// Whether `caps` cover this layer when producing (`encrypt` and sign)
+    /// or consuming (decrypt and verify).
+    pub fn covered_by(self, caps: &Capabilities, producing: bool) -> bool {
+        match (self, producing) {
+            (Layer::Jws, true) => caps.rs256_sign,
+            (Layer::Jws, false) => caps.rs256_verify,
+            (Layer::Jwe, true) => caps.jwe_encrypt,
+            (Layer::Jwe, false) => caps.jwe_decrypt,
+            (Layer::Context, true) => caps.context_encrypt,
+            (Layer::Context, false) => caps.context_decrypt,
+        }
+    }
+}
+
+impl Stacked {
+    /// `primary`, falling back to the reference.
+    pub fn over_reference(primary: &'static dyn Backend) -> Self {
+        Self {
+            primary,
+            fallback: &reference::Reference,
+        }
+    }
+
+    /// Whether the primary does `layer` itself.
+    pub fn owns(&self, layer: Layer, producing: bool) -> bool {
+        layer.covered_by(&self.primary.capabilities(), producing)
+    }
+
+    fn pick(&self, has: impl Fn(&Capabilities) -> bool) -> &'static dyn Backend {
+        if has(&self.primary.capabilities()) {
+            self.primary
+        } else {
+            self.fallback
+        }
+    }
+}
+
+impl Backend for Stacked {
+    fn id(&self) -> &'static str {
+        self.primary.id()
+    }
+    fn library(&self) -> String {
+        self.primary.library()
+    }
+    fn capabilities(&self) -> Capabilities {
+        let (p, f) = (self.primary.capabilities(), self.fallback.capabilities());
+        Capabilities {
+            rs256_sign: p.rs256_sign || f.rs256_sign,
+            rs256_verify: p.rs256_verify || f.rs256_verify,
+            jwe_encrypt: p.jwe_encrypt || f.jwe_encrypt,
+            jwe_decrypt: p.jwe_decrypt || f.jwe_decrypt,
+            context_encrypt: p.context_encrypt || f.context_encrypt,
+            context_decrypt: p.context_decrypt || f.context_decrypt,
+        }
+    }
+    fn rs256_sign(&self, key: &PrivateKey, input: &[u8]) -> Result<Vec<u8>, CryptoFailure> {
+        self.pick(|c| c.rs256_sign).rs256_sign(key, input)
+    }
+    fn rs256_verify(
+        &self,
+        key: &PublicKey,
+        input: &[u8],
+        signature: &[u8],
+    ) -> Result<(), CryptoFailure> {
+        self.pick(|c| c.rs256_verify)
+            .rs256_verify(key, input, signature)
+    }
+    fn jwe_encrypt(
+        &self,
+        key: &PublicKey,
+        protected_b64: &str,
+        plaintext: &[u8],
+        rng: &mut HarnessRng,
+    ) -> Result<JweParts, CryptoFailure> {
+        self.pick(|c| c.jwe_encrypt)
+            .jwe_encrypt(key, protected_b64, plaintext, rng)
+    }
+    fn jwe_decrypt(
+        &self,
+        key: &PrivateKey,
+        protected_b64: &str,
+        parts: &JweParts,
+    ) -> Result<Zeroizing<Vec<u8>>, CryptoFailure> {
+        self.pick(|c| c.jwe_decrypt)
+            .jwe_decrypt(key, protected_b64, parts)
+    }
+    fn rsa_oaep256_encrypt(
+        &self,
+        key: &PublicKey,
+        data: &[u8],
+        rng: &mut HarnessRng,
+    ) -> Result<Vec<u8>, CryptoFailure> {
+        self.pick(|c| c.context_encrypt)
+            .rsa_oaep256_encrypt(key, data, rng)
+    }
+    fn rsa_oaep256_decrypt(
+        &self,
+        key: &PrivateKey,
+        ciphertext: &[u8],
+    ) -> Result<Zeroizing<Vec<u8>>, CryptoFailure> {
+        self.pick(|c| c.context_decrypt)
+            .rsa_oaep256_decrypt(key, ciphertext)
+    }
+    fn aes_cbc_encrypt(
+        &self,
+        key: &[u8],
+        iv: &[u8],
+        plaintext: &[u8],
+    ) -> Result<Vec<u8>, CryptoFailure> {
+        self.pick(|c| c.context_encrypt)
+            .aes_cbc_encrypt(key, iv, plaintext)
+    }
+    fn aes_cbc_decrypt(
+        &self,
+        key: &[u8],
+        iv: &[u8],
+        ciphertext: &[u8],
+    ) -> Result<Zeroizing<Vec<u8>>, CryptoFailure> {
+        self.pick(|c| c.context_decrypt)
+            .aes_cbc_decrypt(key, iv, ciphertext)
+    }
+}
+
 /// Every backend built into this binary, the reference first.
 pub fn all() -> Vec<&'static dyn Backend> {
     vec![&reference::Reference]
