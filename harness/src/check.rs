@@ -21,7 +21,7 @@ use crate::keys::{PrivateKey, PublicKey};
 use crate::rules::{self as r, Rule, Severity};
 
 /// The two token profiles.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum Profile {
     /// JWS (RS256) nested in a JWE (RSA-OAEP-256 + A256GCM).
@@ -37,6 +37,14 @@ impl Profile {
             Profile::Iadvize => "iadvize",
             Profile::Moveo => "moveo",
         }
+    }
+
+    /// Both profiles.
+    pub const ALL: [Profile; 2] = [Profile::Iadvize, Profile::Moveo];
+
+    /// The profile of a lowercase name.
+    pub fn from_name(name: &str) -> Option<Profile> {
+        Profile::ALL.into_iter().find(|p| p.as_str() == name)
     }
 }
 
@@ -1016,7 +1024,7 @@ impl Ctx<'_, '_> {
         if iv.iter().all(|b| *b == 0) {
             self.add(r::MOVEO_AES_IV_ZERO, "the IV is 16 zero bytes");
         }
-        if context.is_empty() || context.len() % 16 != 0 {
+        if context.is_empty() || !context.len().is_multiple_of(16) {
             self.add(
                 r::MOVEO_CONTEXT_LENGTH,
                 format!("the context ciphertext is {} bytes", context.len()),
@@ -1117,7 +1125,7 @@ fn undecryptable(name: &str, ciphertext: &[u8], key: &PrivateKey) -> String {
 }
 
 fn decode_hex(text: &str) -> Option<Vec<u8>> {
-    if text.len() % 2 != 0 || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
+    if !text.len().is_multiple_of(2) || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
         return None;
     }
     (0..text.len())

@@ -16,6 +16,9 @@ use crate::keys::{PrivateKey, PublicKey};
 use crate::padding::PaddingFlaw;
 use crate::rng::HarnessRng;
 
+pub mod josekit;
+pub mod jsonwebtoken;
+pub mod openssl;
 pub mod reference;
 
 /// What a backend can do.
@@ -342,7 +345,12 @@ impl Backend for Stacked {
 
 /// Every backend built into this binary, the reference first.
 pub fn all() -> Vec<&'static dyn Backend> {
-    vec![&reference::Reference]
+    vec![
+        &reference::Reference,
+        &josekit::Josekit,
+        &jsonwebtoken::Jsonwebtoken,
+        &openssl::Openssl,
+    ]
 }
 
 /// The backend called `name`.

@@ -40,7 +40,14 @@ impl Backend for Reference {
     }
 
     fn library(&self) -> String {
-        "RustCrypto rsa 0.9, aes-gcm 0.10, aes 0.8, cbc 0.1, sha2 0.10".into()
+        format!(
+            "RustCrypto rsa {}, aes-gcm {}, aes {}, cbc {}, sha2 {}",
+            env!("JOSE_HARNESS_DEP_RSA"),
+            env!("JOSE_HARNESS_DEP_AES_GCM"),
+            env!("JOSE_HARNESS_DEP_AES"),
+            env!("JOSE_HARNESS_DEP_CBC"),
+            env!("JOSE_HARNESS_DEP_SHA2"),
+        )
     }
 
     fn capabilities(&self) -> Capabilities {
@@ -312,7 +319,7 @@ pub fn cbc_encrypt_raw(key: &[u8], iv: &[u8], data: &[u8]) -> Result<Vec<u8>, Cr
     if iv.len() != 16 {
         return Err(CryptoFailure::IvLength(iv.len()));
     }
-    if data.len() % 16 != 0 {
+    if !data.len().is_multiple_of(16) {
         return Err(CryptoFailure::CiphertextLength(data.len()));
     }
     let bad_key = |_| CryptoFailure::KeyLength(key.len());
@@ -339,7 +346,7 @@ pub fn cbc_decrypt_raw(
     if iv.len() != 16 {
         return Err(CryptoFailure::IvLength(iv.len()));
     }
-    if data.is_empty() || data.len() % 16 != 0 {
+    if data.is_empty() || !data.len().is_multiple_of(16) {
         return Err(CryptoFailure::CiphertextLength(data.len()));
     }
     let bad_key = |_| CryptoFailure::KeyLength(key.len());

@@ -1,0 +1,188 @@
+//! The josekit backend: RS256 and the JWE (RSA-OAEP-256 + A256GCM)
+//! through josekit's own algorithm objects, on the OpenSSL built from
+//! source by its `vendored` feature.
+//!
+//! The trait works on a JWE's parts, not on a compact string, so this
+//! backend uses josekit one level below `jwe::serialize_compact`: the
+//! `RSA_OAEP_256` [`JweEncrypter`]/[`JweDecrypter`] wrap and unwrap a
+//! content key the caller chooses, and the `A256GCM`
+//! [`JweContentEncryption`] encrypts and decrypts the content under the
+//! encoded protected header as AAD. These are the same objects josekit's
+//! `JweContext` drives when it serialises a token.
+//!
+//! Lengths are checked up front as the reference checks them (encrypted
+//! key against the modulus, content key, IV, tag), so a failure has the
+//! same [`CryptoFailure`] class as the reference's; in particular a short
+//! tag never reaches OpenSSL, which would otherwise compare a truncated
+//! tag.
+//!
+//! josekit refuses RSA keys under 2048 bits when it loads them; with such a
+//! key every operation here is [`CryptoFailure::Other`] naming that
+//! refusal, where the reference would go ahead.
+
+use std::borrow::Cow;
+
+use josekit::jwe::enc::A256GCM;
+use josekit::jwe::RSA_OAEP_256;
+use josekit::jwe::{JweAlgorithm, JweContentEncryption, JweDecrypter, JweEncrypter, JweHeader};
+use josekit::jws::{JwsSigner, JwsVerifier, RS256};
+use josekit::JoseError;
+use rand::RngCore;
+use zeroize::Zeroizing;
+
+use super::{Backend, Capabilities, CryptoFailure, JweParts};
+use crate::keys::{PrivateKey, PublicKey};
+use crate::rng::HarnessRng;
+
+/// The content key length of A256GCM.
+const CEK_LEN: usize = 32;
+/// The GCM IV length JWE uses.
+const IV_LEN: usize = 12;
+/// The GCM tag length JWE uses.
+const TAG_LEN: usize = 16;
+
+/// josekit's RS256 and RSA-OAEP-256 + A256GCM.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Josekit;
+
+impl Backend for Josekit {
+    fn id(&self) -> &'static str {
+        "josekit"
+    }
+
+    fn library(&self) -> String {
+        format!(
+            "josekit {} ({})",
+            env!("JOSE_HARNESS_DEP_JOSEKIT"),
+            openssl::version::version()
+        )
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        Capabilities {
+            rs256_sign: true,
+            rs256_verify: true,
+            jwe_encrypt: true,
+            jwe_decrypt: true,
+            ..Capabilities::default()
+        }
+    }
+
+    fn rs256_sign(&self, key: &PrivateKey, signing_input: &[u8]) -> Result<Vec<u8>, CryptoFailure> {
+        let signer = RS256
+            .signer_from_der(key.pkcs8_der().as_slice())
+            .map_err(other)?;
+        signer.sign(signing_input).map_err(other)
+    }
+
+    fn rs256_verify(
+        &self,
+        key: &PublicKey,
+        signing_input: &[u8],
+        signature: &[u8],
+    ) -> Result<(), CryptoFailure> {
+        let verifier = RS256.verifier_from_der(key.spki_der()).map_err(other)?;
+        // Like the reference, any failure to verify (a wrong signature, or
+        // one of the wrong length) is a bad signature.
+        verifier
+            .verify(signing_input, signature)
+            .map_err(|_| CryptoFailure::BadSignature)
+    }
+
+    /// Draws the content key (32 bytes) and then the IV (12 bytes) from
+    /// `rng`, as the reference does.
+    ///
+    /// The OAEP seed of the key wrap comes from OpenSSL's own generator,
+    /// which cannot be seeded from outside: with a seeded [`HarnessRng`]
+    /// the ciphertext and tag repeat, the encrypted key does not.
+    fn jwe_encrypt(
+        &self,
+        key: &PublicKey,
+        protected_b64: &str,
+        plaintext: &[u8],
+        rng: &mut HarnessRng,
+    ) -> Result<JweParts, CryptoFailure> {
+        let mut cek = Zeroizing::new([0u8; CEK_LEN]);
+        rng.fill_bytes(cek.as_mut_slice());
+        let mut iv = [0u8; IV_LEN];
+        rng.fill_bytes(&mut iv);
+
+        let encrypter = RSA_OAEP_256
+            .encrypter_from_der(key.spki_der())
+            .map_err(other)?;
+        let header = header();
+        let mut out_header = header.clone();
+        let encrypted_key = encrypter
+            .encrypt(cek.as_slice(), &header, &mut out_header)
+            .map_err(other)?
+            .ok_or_else(|| CryptoFailure::Other("josekit returned no encrypted key".into()))?;
+
+        let (ciphertext, tag) = A256GCM
+            .encrypt(
+                cek.as_slice(),
+                Some(&iv),
+                plaintext,
+                protected_b64.as_bytes(),
+            )
+            .map_err(other)?;
+        let tag = tag.ok_or_else(|| CryptoFailure::Other("josekit returned no GCM tag".into()))?;
+        Ok(JweParts {
+            encrypted_key,
+            iv: iv.to_vec(),
+            ciphertext,
+            tag,
+        })
+    }
+
+    fn jwe_decrypt(
+        &self,
+        key: &PrivateKey,
+        protected_b64: &str,
+        parts: &JweParts,
+    ) -> Result<Zeroizing<Vec<u8>>, CryptoFailure> {
+        let decrypter = RSA_OAEP_256
+            .decrypter_from_der(key.pkcs8_der().as_slice())
+            .map_err(other)?;
+        if parts.encrypted_key.len() != key.public().size() {
+            return Err(CryptoFailure::RsaDecrypt);
+        }
+        let cek = decrypter
+            .decrypt(Some(&parts.encrypted_key), &A256GCM, &header())
+            .map_err(|_| CryptoFailure::RsaDecrypt)?;
+        let cek = Zeroizing::new(Cow::into_owned(cek));
+        if cek.len() != CEK_LEN {
+            return Err(CryptoFailure::KeyLength(cek.len()));
+        }
+        if parts.iv.len() != IV_LEN {
+            return Err(CryptoFailure::IvLength(parts.iv.len()));
+        }
+        if parts.tag.len() != TAG_LEN {
+            return Err(CryptoFailure::TagLength(parts.tag.len()));
+        }
+        // Every length is right, so josekit's only remaining failure is the
+        // tag not matching.
+        A256GCM
+            .decrypt(
+                &cek,
+                Some(&parts.iv),
+                &parts.ciphertext,
+                protected_b64.as_bytes(),
+                Some(&parts.tag),
+            )
+            .map(Zeroizing::new)
+            .map_err(|_| CryptoFailure::Integrity)
+    }
+}
+
+/// The header josekit's key management sees. RSA-OAEP-256 reads nothing
+/// from it; it is what a `JweContext` would pass.
+fn header() -> JweHeader {
+    let mut header = JweHeader::new();
+    header.set_algorithm(RSA_OAEP_256.name());
+    header.set_content_encryption(A256GCM.name());
+    header
+}
+
+fn other(e: JoseError) -> CryptoFailure {
+    CryptoFailure::Other(format!("josekit: {e}"))
+}
