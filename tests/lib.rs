@@ -2,6 +2,7 @@
 //! pinned clock, and helpers to mint and check tokens.
 
 use std::ffi::OsString;
+use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 use std::process::Command as StdCommand;
 use std::sync::OnceLock;
@@ -237,4 +238,102 @@ pub fn harness_bin() -> &'static Path {
         );
         path
     })
+}
+
+/// Environment variable naming the Python to run the Python peers with.
+pub const PYTHON_ENV: &str = "JOSE_HARNESS_PYTHON";
+
+/// The workspace root: script paths are relative to it.
+pub fn workspace() -> PathBuf {
+    let tests = Path::new(env!("CARGO_MANIFEST_DIR"));
+    tests.parent().unwrap_or(tests).to_path_buf()
+}
+
+/// Whether we run under CI, where a missing interpreter is a failure.
+pub fn in_ci() -> bool {
+    std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "0" && v != "false")
+}
+
+/// Reports a peer that cannot run: a skip, or a failure under CI.
+pub fn unavailable(peer: &str, message: &str) {
+    assert!(
+        !in_ci(),
+        "{peer} peer: {message} (CI is set, so this is a failure)"
+    );
+    eprintln!("{peer} peer: {message}; skipping");
+}
+
+/// The first interpreter among `candidates` (each with where it came from)
+/// for which `interpreter probe...` succeeds, with the probe's output; or
+/// why each one failed.
+pub fn first_working(
+    candidates: &[(OsString, String)],
+    probe: &[&str],
+) -> Result<(OsString, String), Vec<String>> {
+    let mut reasons = Vec::new();
+    for (interpreter, origin) in candidates {
+        let shown = Path::new(interpreter).display();
+        match StdCommand::new(interpreter).args(probe).output() {
+            Ok(output) if output.status.success() => {
+                let found = String::from_utf8_lossy(&output.stdout).trim().to_owned();
+                return Ok((interpreter.clone(), found));
+            }
+            Ok(output) => {
+                let stderr = String::from_utf8_lossy(&output.stderr);
+                let last = stderr.lines().last().unwrap_or("no message").trim();
+                reasons.push(format!("{shown} ({origin}): {last}"));
+            }
+            Err(err) if err.kind() == ErrorKind::NotFound => {
+                reasons.push(format!("{shown} ({origin}): not found"));
+            }
+            Err(err) => reasons.push(format!("{shown} ({origin}): cannot run it: {err}")),
+        }
+    }
+    Err(reasons)
+}
+
+/// The first Python that can import pyca/`cryptography`: the one
+/// `JOSE_HARNESS_PYTHON` names, then the workspace's `.venv` (made by
+/// `scripts/peers/setup-python.sh`), then `python3` from PATH; with the
+/// versions a report should name. `None` (after [`unavailable`]) when there
+/// is none.
+pub fn python_with_cryptography(peer: &str) -> Option<(OsString, String)> {
+    let venv_python = if cfg!(windows) {
+        ".venv/Scripts/python.exe"
+    } else {
+        ".venv/bin/python"
+    };
+    let mut candidates = Vec::new();
+    if let Some(python) = std::env::var_os(PYTHON_ENV).filter(|p| !p.is_empty()) {
+        candidates.push((python, PYTHON_ENV.to_owned()));
+    }
+    candidates.push((
+        workspace().join(venv_python).into_os_string(),
+        "the workspace's .venv".to_owned(),
+    ));
+    candidates.push((OsString::from("python3"), "on PATH".to_owned()));
+    // Needs `cryptography`; prints the Python, cryptography and the OpenSSL
+    // under it (if this version still says).
+    let probe = "import platform, cryptography\n\
+                 try:\n\
+                 \x20   from cryptography.hazmat.backends.openssl import backend\n\
+                 \x20   openssl = backend.openssl_version_text()\n\
+                 except Exception:\n\
+                 \x20   openssl = 'OpenSSL version unknown'\n\
+                 print('Python', platform.python_version(), '/ cryptography',\n\
+                 \x20     cryptography.__version__, '/', openssl)";
+    match first_working(&candidates, &["-c", probe]) {
+        Ok(found) => Some(found),
+        Err(reasons) => {
+            unavailable(
+                peer,
+                &format!(
+                    "no Python that can import `cryptography` (tried {}); run \
+                     scripts/peers/setup-python.sh (or set {PYTHON_ENV} to such a Python)",
+                    reasons.join("; ")
+                ),
+            );
+            None
+        }
+    }
 }

@@ -19,13 +19,15 @@
 
 use std::collections::BTreeSet;
 use std::ffi::OsString;
-use std::io::ErrorKind;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command as StdCommand;
 
 use assert_cmd::Command;
 use jose_harness::rules::{self, Severity};
-use jose_harness_tests::{harness_bin, key_path, keys_dir, NOW};
+use jose_harness_tests::{
+    first_working, harness_bin, key_path, keys_dir, python_with_cryptography, unavailable,
+    workspace, NOW,
+};
 use serde_json::Value;
 
 /// The Node script prints at least this many cases (40 when written);
@@ -34,30 +36,6 @@ const NODE_MIN_CASES: usize = 40;
 
 /// The same for the Python script (27 when written).
 const PYTHON_MIN_CASES: usize = 27;
-
-/// Environment variable naming the Python to run the Python peer with.
-const PYTHON_ENV: &str = "JOSE_HARNESS_PYTHON";
-
-/// The workspace root: the script paths and the harness package are
-/// relative to it.
-fn workspace() -> PathBuf {
-    let tests = Path::new(env!("CARGO_MANIFEST_DIR"));
-    tests.parent().unwrap_or(tests).to_path_buf()
-}
-
-/// Whether we run under CI, where a missing interpreter is a failure.
-fn in_ci() -> bool {
-    std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "0" && v != "false")
-}
-
-/// Reports a peer that cannot run: a skip, or a failure under CI.
-fn unavailable(peer: &str, message: &str) {
-    assert!(
-        !in_ci(),
-        "{peer} peer: {message} (CI is set, so this is a failure)"
-    );
-    eprintln!("{peer} peer: {message}; skipping");
-}
 
 /// One minting script and how to run it.
 struct Peer {
@@ -81,35 +59,6 @@ struct Case {
     expected: Vec<(String, Severity)>,
     /// The bundled key pair whose public half verifies the signature.
     verify_key: String,
-}
-
-/// The first interpreter among `candidates` (each with where it came from)
-/// for which `interpreter probe...` succeeds, with the probe's output; or
-/// why each one failed.
-fn first_working(
-    candidates: &[(OsString, String)],
-    probe: &[&str],
-) -> Result<(OsString, String), Vec<String>> {
-    let mut reasons = Vec::new();
-    for (interpreter, origin) in candidates {
-        let shown = Path::new(interpreter).display();
-        match StdCommand::new(interpreter).args(probe).output() {
-            Ok(output) if output.status.success() => {
-                let found = String::from_utf8_lossy(&output.stdout).trim().to_owned();
-                return Ok((interpreter.clone(), found));
-            }
-            Ok(output) => {
-                let stderr = String::from_utf8_lossy(&output.stderr);
-                let last = stderr.lines().last().unwrap_or("no message").trim();
-                reasons.push(format!("{shown} ({origin}): {last}"));
-            }
-            Err(err) if err.kind() == ErrorKind::NotFound => {
-                reasons.push(format!("{shown} ({origin}): not found"));
-            }
-            Err(err) => reasons.push(format!("{shown} ({origin}): cannot run it: {err}")),
-        }
-    }
-    Err(reasons)
 }
 
 /// Runs the peer's script; its cases as JSON values.
@@ -386,43 +335,8 @@ fn node() {
 /// `scripts/peers/setup-python.sh`), then `python3` from PATH.
 #[test]
 fn python() {
-    let venv_python = if cfg!(windows) {
-        ".venv/Scripts/python.exe"
-    } else {
-        ".venv/bin/python"
-    };
-    let mut candidates = Vec::new();
-    if let Some(python) = std::env::var_os(PYTHON_ENV).filter(|p| !p.is_empty()) {
-        candidates.push((python, PYTHON_ENV.to_owned()));
-    }
-    candidates.push((
-        workspace().join(venv_python).into_os_string(),
-        "the workspace's .venv".to_owned(),
-    ));
-    candidates.push((OsString::from("python3"), "on PATH".to_owned()));
-    // Needs `cryptography`; prints what a report should name: the Python,
-    // cryptography and the OpenSSL under it (if this version still says).
-    let probe = "import platform, cryptography\n\
-                 try:\n\
-                 \x20   from cryptography.hazmat.backends.openssl import backend\n\
-                 \x20   openssl = backend.openssl_version_text()\n\
-                 except Exception:\n\
-                 \x20   openssl = 'OpenSSL version unknown'\n\
-                 print('Python', platform.python_version(), '/ cryptography',\n\
-                 \x20     cryptography.__version__, '/', openssl)";
-    let (interpreter, versions) = match first_working(&candidates, &["-c", probe]) {
-        Ok(found) => found,
-        Err(reasons) => {
-            return unavailable(
-                "python",
-                &format!(
-                    "no Python that can import `cryptography` (tried {}), so the tokens \
-                     minted by pyca/cryptography were not checked; run \
-                     scripts/peers/setup-python.sh (or set {PYTHON_ENV} to such a Python)",
-                    reasons.join("; ")
-                ),
-            )
-        }
+    let Some((interpreter, versions)) = python_with_cryptography("python") else {
+        return;
     };
     eprintln!(
         "python peer: {} ({versions})",

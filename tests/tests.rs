@@ -1,7 +1,13 @@
 //! The integration tests, one binary with a module per area.
 
+/// Every backend against every other: RS256, JWE and context round
+/// trips, and failures of the same class as the reference's.
+mod backends;
 /// The command line: exit codes, JSON output, error messages.
 mod cli;
+/// The interop matrix: agreement, broken backends caught, quirks,
+/// external adapters.
+mod interop;
 /// Keys in every form, and the errors for wrong ones.
 mod keys;
 /// Tokens minted by other implementations (Node's crypto, Python's

@@ -9,14 +9,14 @@ use anyhow::{anyhow, bail, Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde_json::{Map, Value};
 
-use jose_harness::backend::{self, Backend, Capabilities};
+use jose_harness::backend::{self, Backend, Capabilities, Stacked};
 use jose_harness::check::{self, CheckOptions, Profile, Report, Verdict};
 use jose_harness::jose::{self, Compact, Limits};
 use jose_harness::keys::{self, LoadedKey};
 use jose_harness::report::{json::Json, text::Text, Reporter};
 use jose_harness::rng::HarnessRng;
 use jose_harness::rules::{self, Scope};
-use jose_harness::{json, mint};
+use jose_harness::{interop, json, mint};
 
 /// The token conforms.
 pub const EXIT_PASS: u8 = 0;
@@ -62,7 +62,29 @@ enum Command {
     Checks(ChecksArgs),
     /// Mint a token of each profile with the bundled test keys and check it.
     Demo(DemoArgs),
+    /// Run the interop matrix: every producer × every consumer, then every
+    /// negative case to every consumer.
+    #[command(after_help = INTEROP_HELP)]
+    Interop(InteropArgs),
 }
+
+const INTEROP_HELP: &str = "\
+Every built-in backend takes part in the layers it implements (jws, jwe,
+context); the reference does the layers it lacks. `--exec` adds a program
+speaking the adapter protocol (one JSON request per line on stdin, one JSON
+answer per line on stdout; see DESIGN.md).
+
+A cell passes when the consumer accepts the producer's token and reads the
+same claims and context. Every negative case must be rejected by every
+consumer; one that accepts is a disagreement unless the quirks file lists it
+with a reason. A listed quirk that no longer happens is stale. Any failure,
+disagreement or stale quirk: exit 1. Each failure prints the command that
+runs its case again.
+
+Examples:
+  jose-harness interop --cases 20
+  jose-harness interop --exec '.venv/bin/python scripts/peers/python-adapter.py'
+  jose-harness interop --seed 7 --profile moveo --case 12 --format json";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
@@ -187,6 +209,46 @@ struct ChecksArgs {
 }
 
 #[derive(Debug, Args)]
+struct InteropArgs {
+    /// Cases per profile.
+    #[arg(long, default_value_t = interop::DEFAULT_CASES)]
+    cases: usize,
+    /// Seed of the cases and of the built-ins' random values.
+    #[arg(long, default_value_t = interop::DEFAULT_SEED)]
+    seed: u64,
+    /// The time consumers judge at (fixed by default, so runs repeat).
+    #[arg(long, value_name = "UNIX", default_value_t = interop::DEFAULT_NOW)]
+    now: i64,
+    /// Only this profile.
+    #[arg(long, value_enum)]
+    profile: Option<Profile>,
+    /// Only the case with this index (to reproduce a failure).
+    #[arg(long, value_name = "K")]
+    case: Option<usize>,
+    /// Only this negative case, e.g. iadvize/jwe.tag.bitflip.
+    #[arg(long, value_name = "NAME", conflicts_with = "case")]
+    negative: Option<String>,
+    /// Skip the negative cases.
+    #[arg(long, conflicts_with = "negative")]
+    no_negative: bool,
+    /// Built-in backends taking part: `all`, or names separated by commas.
+    #[arg(long, value_name = "NAMES|all", default_value = "all")]
+    backend: String,
+    /// Also run this adapter command (repeatable).
+    #[arg(long, value_name = "CMD")]
+    exec: Vec<String>,
+    /// Seconds an adapter may take to answer one request.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    exec_timeout: u64,
+    /// Known-quirks file (JSON) instead of the bundled one.
+    #[arg(long, value_name = "FILE")]
+    quirks: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    format: Format,
+}
+
+#[derive(Debug, Args)]
 struct DemoArgs {
     /// Output format of the reports.
     #[arg(long, value_enum, default_value = "text")]
@@ -211,6 +273,7 @@ pub fn run() -> Result<ExitCode> {
         Command::Decode(args) => run_decode(args),
         Command::Checks(args) => run_checks(args),
         Command::Demo(args) => run_demo(args),
+        Command::Interop(args) => run_interop(args),
     }
 }
 
@@ -310,9 +373,12 @@ fn run_check(args: CheckArgs) -> Result<ExitCode> {
         .map(|k| k.private("--decrypt-key"))
         .transpose()?;
     let verify_key = verify.as_ref().map(LoadedKey::public);
-    let needs = |c: &Capabilities| match args.profile {
-        Profile::Iadvize => c.jwe_decrypt && c.rs256_verify,
-        Profile::Moveo => c.rs256_verify && c.context_decrypt,
+    // A backend that does part of the profile checks with the reference
+    // doing the rest (a JWS-only library verifies, the reference decrypts).
+    let needs = |c: &Capabilities| {
+        interop::layers(args.profile)
+            .iter()
+            .any(|l| l.covered_by(c, false))
     };
     let backends: Vec<&'static dyn Backend> = if args.backend == "all" {
         backend::all()
@@ -326,7 +392,8 @@ fn run_check(args: CheckArgs) -> Result<ExitCode> {
         bail!("no backend can check {} tokens", args.profile.as_str());
     }
     let now = now_or(args.now)?;
-    let reports: Vec<Report> = backends
+    let stacks: Vec<Stacked> = backends.into_iter().map(Stacked::over_reference).collect();
+    let reports: Vec<Report> = stacks
         .iter()
         .map(|backend| {
             check::check(
@@ -337,7 +404,7 @@ fn run_check(args: CheckArgs) -> Result<ExitCode> {
                     decrypt_key,
                     now,
                     limits,
-                    backend: *backend,
+                    backend,
                 },
             )
         })
@@ -678,4 +745,105 @@ fn run_demo(args: DemoArgs) -> Result<ExitCode> {
         )?;
     }
     Ok(ExitCode::from(if all_pass { EXIT_PASS } else { EXIT_FAIL }))
+}
+
+fn run_interop(args: InteropArgs) -> Result<ExitCode> {
+    let mut impls = Vec::new();
+    if args.backend == "all" {
+        impls.extend(
+            backend::all()
+                .into_iter()
+                .map(interop::Implementation::builtin),
+        );
+    } else {
+        for name in args
+            .backend
+            .split(',')
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+        {
+            let backend = backend_named(name, |_| true)?;
+            impls.push(interop::Implementation::builtin(backend));
+        }
+    }
+    for command in &args.exec {
+        let adapter = jose_harness::adapter::Adapter::new(command.clone())
+            .with_timeout(std::time::Duration::from_secs(args.exec_timeout));
+        let implementation = interop::Implementation::external(adapter)
+            .with_context(|| format!("the adapter `{command}` does not work"))?;
+        let name = implementation.name();
+        if impls.iter().any(|i| i.name() == name) {
+            bail!("two implementations are called {name}; run each adapter once");
+        }
+        impls.push(implementation);
+    }
+    if impls.is_empty() {
+        bail!("no implementation to run: give --backend or --exec");
+    }
+    let quirks = match &args.quirks {
+        None => interop::Quirks::bundled(),
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read the quirks file {}", path.display()))?;
+            interop::Quirks::parse(&text)
+                .with_context(|| format!("the quirks file {} is not valid", path.display()))?
+        }
+    };
+    let mut command = String::new();
+    if args.backend != "all" {
+        command.push_str(&format!(" --backend {}", args.backend));
+    }
+    for exec in &args.exec {
+        command.push_str(&format!(" --exec '{}'", exec.replace('\'', "'\\''")));
+    }
+    if let Some(path) = &args.quirks {
+        command.push_str(&format!(" --quirks {}", path.display()));
+    }
+    let options = interop::Options {
+        cases: args.cases,
+        seed: args.seed,
+        now: args.now,
+        only_case: args.case,
+        profiles: args.profile.map_or(Profile::ALL.to_vec(), |p| vec![p]),
+        negative: !args.no_negative,
+        only_negative: args.negative.clone(),
+        extra_args: command,
+    };
+    if let Some(name) = &args.negative {
+        let known = jose_harness::mutate::catalog().iter().any(|m| {
+            options
+                .profiles
+                .iter()
+                .any(|p| m.profiles.contains(p) && m.name(*p) == *name)
+        });
+        if !known {
+            bail!("no negative case called {name:?} (names look like iadvize/jwe.tag.bitflip)");
+        }
+    }
+    if let Some(case) = args.case {
+        if case >= args.cases {
+            bail!("--case {case} is not below --cases {}", args.cases);
+        }
+    }
+    let progress = indicatif::ProgressBar::with_draw_target(
+        Some(interop::work(&impls, &options) as u64),
+        indicatif::ProgressDrawTarget::stderr(),
+    );
+    progress.set_style(
+        indicatif::ProgressStyle::with_template(
+            "interop {bar:40} {pos}/{len} tokens judged, {elapsed} (ETA {eta})",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let matrix = interop::run(&impls, &options, &quirks, &|| progress.inc(1));
+    progress.finish_and_clear();
+    let mut out = io::stdout().lock();
+    match args.format {
+        Format::Text => jose_harness::report::matrix::write_text(&matrix, &mut out)?,
+        Format::Json => jose_harness::report::matrix::write_json(&matrix, &mut out)?,
+    }
+    Ok(ExitCode::from(match matrix.verdict {
+        interop::MatrixVerdict::Pass => EXIT_PASS,
+        interop::MatrixVerdict::Fail => EXIT_FAIL,
+    }))
 }

@@ -3,14 +3,18 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod adapter;
 pub mod b64;
 pub mod backend;
 pub mod check;
+pub mod interop;
 pub mod jose;
 pub mod json;
 pub mod keys;
 pub mod mint;
+pub mod mutate;
 pub mod padding;
 pub mod report;
 pub mod rng;
 pub mod rules;
+pub mod testkeys;

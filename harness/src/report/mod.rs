@@ -5,6 +5,7 @@ use std::io::{self, Write};
 use crate::check::Report;
 
 pub mod json;
+pub mod matrix;
 pub mod text;
 
 /// A way of writing a [`Report`].

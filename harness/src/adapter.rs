@@ -1,0 +1,366 @@
+//! External implementations through the adapter protocol of DESIGN.md.
+//!
+//! The harness starts the adapter's command once (through `sh -c`), writes
+//! one JSON request per line to its standard input and reads one JSON
+//! response per line from its standard output. An adapter that dies,
+//! hangs or answers garbage is reported as such for that request, and
+//! restarted for the next one; after [`MAX_RESTARTS`] deaths it is given
+//! up and every later request is answered with an error without asking.
+//!
+//! One extension of the protocol, which adapters may ignore: a
+//! `{"id":N,"op":"describe"}` request, answered with the adapter's `name`,
+//! its `library` versions and its `capabilities`
+//! (`{"produce":[profiles],"consume":[profiles]}`). An adapter that answers
+//! it with an error is assumed to do everything, and is named after its
+//! command.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::Duration;
+
+use serde_json::{json, Map, Value};
+
+use crate::check::Profile;
+
+/// How many times a dead adapter is started again before it is given up.
+pub const MAX_RESTARTS: usize = 3;
+
+/// How long one answer may take by default.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// How much of the adapter's standard error is kept for reports.
+const STDERR_TAIL: usize = 4096;
+
+/// What went wrong talking to an adapter.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum AdapterError {
+    /// The command could not be started.
+    #[error("could not start `{command}`: {reason}")]
+    Spawn {
+        /// The command line.
+        command: String,
+        /// Why.
+        reason: String,
+    },
+    /// The adapter exited or closed its output.
+    #[error("the adapter died{}", tail(.stderr))]
+    Died {
+        /// The end of what it wrote to standard error.
+        stderr: String,
+    },
+    /// No answer within the time limit.
+    #[error("no answer within {0:?}")]
+    Timeout(Duration),
+    /// An answer that is not the JSON object the protocol describes.
+    #[error("answered garbage: {0}")]
+    Garbage(String),
+    /// The adapter answered with an `error` member.
+    #[error("{0}")]
+    Refused(String),
+    /// It died too often and is no longer asked.
+    #[error("given up after {0} restarts")]
+    GivenUp(usize),
+}
+
+fn tail(stderr: &str) -> String {
+    let stderr = stderr.trim();
+    if stderr.is_empty() {
+        String::new()
+    } else {
+        format!("; its last words: {stderr}")
+    }
+}
+
+/// What an adapter says about itself (the `describe` extension).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Description {
+    /// Short name for reports.
+    pub name: String,
+    /// Libraries and versions underneath.
+    pub library: String,
+    /// Profiles it can produce.
+    pub produce: Vec<Profile>,
+    /// Profiles it can consume.
+    pub consume: Vec<Profile>,
+}
+
+struct Running {
+    child: Child,
+    stdin: ChildStdin,
+    lines: Receiver<std::io::Result<String>>,
+    stderr: Arc<Mutex<String>>,
+    stderr_closed: Receiver<()>,
+}
+
+impl Running {
+    fn stderr_tail(&self) -> String {
+        self.stderr.lock().map(|s| s.clone()).unwrap_or_default()
+    }
+
+    /// Its last words: waits (a little) for standard error to close, so a
+    /// message written just before dying is not lost.
+    fn last_words(&self) -> String {
+        let _ = self.stderr_closed.recv_timeout(Duration::from_secs(2));
+        self.stderr_tail()
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+struct State {
+    running: Option<Running>,
+    deaths: usize,
+    next_id: u64,
+}
+
+/// One external implementation, started on first use.
+pub struct Adapter {
+    command: String,
+    timeout: Duration,
+    state: Mutex<State>,
+}
+
+impl std::fmt::Debug for Adapter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Adapter")
+            .field("command", &self.command)
+            .finish()
+    }
+}
+
+impl Adapter {
+    /// An adapter running `command` (a shell command line).
+    pub fn new(command: impl Into<String>) -> Self {
+        Self {
+            command: command.into(),
+            timeout: DEFAULT_TIMEOUT,
+            state: Mutex::new(State {
+                running: None,
+                deaths: 0,
+                next_id: 1,
+            }),
+        }
+    }
+
+    /// The same with another time limit per answer.
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The command line.
+    pub fn command(&self) -> &str {
+        &self.command
+    }
+
+    fn spawn(&self) -> Result<Running, AdapterError> {
+        let spawn_error = |reason: String| AdapterError::Spawn {
+            command: self.command.clone(),
+            reason,
+        };
+        let mut child = Command::new("sh")
+            .arg("-c")
+            .arg(&self.command)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| spawn_error(e.to_string()))?;
+        let (Some(stdin), Some(stdout), Some(mut err)) =
+            (child.stdin.take(), child.stdout.take(), child.stderr.take())
+        else {
+            let _ = child.kill();
+            return Err(spawn_error("its standard streams are not pipes".into()));
+        };
+        let (sender, lines) = mpsc::channel();
+        thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let stop = line.is_err();
+                if sender.send(line).is_err() || stop {
+                    break;
+                }
+            }
+        });
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let sink = Arc::clone(&stderr);
+        let (closed, stderr_closed) = mpsc::channel();
+        thread::spawn(move || {
+            let mut buffer = [0u8; 1024];
+            while let Ok(n) = err.read(&mut buffer) {
+                if n == 0 {
+                    break;
+                }
+                if let Ok(mut text) = sink.lock() {
+                    text.push_str(&String::from_utf8_lossy(&buffer[..n]));
+                    if text.len() > STDERR_TAIL {
+                        let mut cut = text.len() - STDERR_TAIL;
+                        while !text.is_char_boundary(cut) {
+                            cut += 1;
+                        }
+                        text.drain(..cut);
+                    }
+                }
+            }
+            let _ = closed.send(());
+        });
+        Ok(Running {
+            child,
+            stdin,
+            lines,
+            stderr,
+            stderr_closed,
+        })
+    }
+
+    /// Sends one request (its `id` is set here) and returns the answer
+    /// object, or why there is none.
+    pub fn call(
+        &self,
+        mut request: Map<String, Value>,
+    ) -> Result<Map<String, Value>, AdapterError> {
+        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        if state.deaths > MAX_RESTARTS {
+            return Err(AdapterError::GivenUp(MAX_RESTARTS));
+        }
+        if state.running.is_none() {
+            match self.spawn() {
+                Ok(running) => state.running = Some(running),
+                Err(e) => {
+                    state.deaths = MAX_RESTARTS + 1;
+                    return Err(e);
+                }
+            }
+        }
+        let id = state.next_id;
+        state.next_id += 1;
+        request.insert("id".into(), json!(id));
+        let line = Value::Object(request).to_string();
+        let result = match state.running.as_mut() {
+            Some(running) => exchange(running, &line, id, self.timeout),
+            None => Err(AdapterError::Died {
+                stderr: String::new(),
+            }),
+        };
+        if matches!(
+            result,
+            Err(AdapterError::Died { .. } | AdapterError::Timeout(_))
+        ) {
+            // Dead or stuck: the next request gets a fresh process.
+            state.running = None;
+            state.deaths += 1;
+        }
+        result
+    }
+
+    /// Asks the adapter to describe itself; `None` when it does not know
+    /// the `describe` request.
+    pub fn describe(&self) -> Result<Option<Description>, AdapterError> {
+        let answer = match self.call(object(json!({"op": "describe"}))) {
+            Ok(answer) => answer,
+            // Not an adapter that knows `describe` (or one that answers
+            // garbage: the requests that matter will say so).
+            Err(AdapterError::Refused(_) | AdapterError::Garbage(_)) => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        let text = |name: &str| answer.get(name).and_then(Value::as_str).map(str::to_owned);
+        let profiles = |role: &str| -> Vec<Profile> {
+            let listed = answer
+                .get("capabilities")
+                .and_then(|c| c.get(role))
+                .and_then(Value::as_array);
+            match listed {
+                None => vec![Profile::Iadvize, Profile::Moveo],
+                Some(list) => list
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .filter_map(Profile::from_name)
+                    .collect(),
+            }
+        };
+        Ok(Some(Description {
+            name: text("name").unwrap_or_else(|| self.command.clone()),
+            library: text("library").unwrap_or_else(|| "unknown".into()),
+            produce: profiles("produce"),
+            consume: profiles("consume"),
+        }))
+    }
+}
+
+/// A JSON value known to be an object, as a map.
+fn object(value: Value) -> Map<String, Value> {
+    match value {
+        Value::Object(map) => map,
+        _ => Map::new(),
+    }
+}
+
+fn exchange(
+    running: &mut Running,
+    line: &str,
+    id: u64,
+    timeout: Duration,
+) -> Result<Map<String, Value>, AdapterError> {
+    let died = |running: &Running| AdapterError::Died {
+        stderr: running.last_words(),
+    };
+    if writeln!(running.stdin, "{line}")
+        .and_then(|()| running.stdin.flush())
+        .is_err()
+    {
+        return Err(died(running));
+    }
+    loop {
+        let answer = match running.lines.recv_timeout(timeout) {
+            Ok(Ok(answer)) => answer,
+            Ok(Err(_)) | Err(RecvTimeoutError::Disconnected) => return Err(died(running)),
+            Err(RecvTimeoutError::Timeout) => return Err(AdapterError::Timeout(timeout)),
+        };
+        if answer.trim().is_empty() {
+            continue;
+        }
+        let value: Value = serde_json::from_str(&answer)
+            .map_err(|e| AdapterError::Garbage(format!("{e}: {}", clip(&answer))))?;
+        let Value::Object(map) = value else {
+            return Err(AdapterError::Garbage(format!(
+                "not a JSON object: {}",
+                clip(&answer)
+            )));
+        };
+        match map.get("id").and_then(Value::as_u64) {
+            // An answer to an earlier request that timed out: skip it.
+            Some(other) if other < id => continue,
+            Some(other) if other == id => {}
+            _ => {
+                return Err(AdapterError::Garbage(format!(
+                    "answer for id {:?} to request {id}",
+                    map.get("id")
+                )))
+            }
+        }
+        if let Some(error) = map.get("error").filter(|e| !e.is_null()) {
+            if map.get("verdict").is_none() {
+                let text = error
+                    .as_str()
+                    .map_or_else(|| error.to_string(), str::to_owned);
+                return Err(AdapterError::Refused(text));
+            }
+        }
+        return Ok(map);
+    }
+}
+
+fn clip(text: &str) -> String {
+    match text.char_indices().nth(200) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_owned(),
+    }
+}

@@ -1,0 +1,236 @@
+//! The interop matrix for people (text) and machines (JSON).
+
+use std::io::{self, Write};
+
+use super::utc;
+use crate::check::Profile;
+use crate::interop::{Judgement, Matrix, MatrixVerdict};
+
+/// Writes the matrix as pretty JSON.
+pub fn write_json(matrix: &Matrix, out: &mut dyn Write) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, matrix)?;
+    writeln!(out)
+}
+
+/// How long a token may be in the text output before it is cut.
+const TOKEN_SHOWN: usize = 400;
+
+/// Writes the matrix as text: verdict, implementations, one table per
+/// profile, the negative cases, then every failure with its reproduction.
+pub fn write_text(matrix: &Matrix, out: &mut dyn Write) -> io::Result<()> {
+    let verdict = match matrix.verdict {
+        MatrixVerdict::Pass => "PASS",
+        MatrixVerdict::Fail => "FAIL",
+    };
+    writeln!(
+        out,
+        "interop: {verdict}  (seed {}, {} cases per profile, now {})",
+        matrix.seed,
+        matrix.cases,
+        utc(matrix.now)
+    )?;
+    writeln!(out)?;
+    writeln!(
+        out,
+        "implementations (layers done itself; the reference does the rest)"
+    )?;
+    let width = matrix
+        .implementations
+        .iter()
+        .map(|m| m.name.len())
+        .max()
+        .unwrap_or(0);
+    for member in &matrix.implementations {
+        let layers: Vec<String> = member
+            .layers
+            .iter()
+            .filter(|(_, roles)| !roles.produce.is_empty() || !roles.consume.is_empty())
+            .map(|(profile, roles)| {
+                let list = |l: &[crate::backend::Layer]| {
+                    if l.is_empty() {
+                        "-".to_owned()
+                    } else {
+                        l.iter().map(|l| l.as_str()).collect::<Vec<_>>().join("+")
+                    }
+                };
+                format!(
+                    "{} produce {} consume {}",
+                    profile.as_str(),
+                    list(&roles.produce),
+                    list(&roles.consume)
+                )
+            })
+            .collect();
+        writeln!(out, "  {:<width$}  {}", member.name, layers.join("; "))?;
+        writeln!(out, "  {:<width$}  {}", "", member.library)?;
+    }
+    for profile in Profile::ALL {
+        let cells: Vec<_> = matrix
+            .cells
+            .iter()
+            .filter(|c| c.profile == profile)
+            .collect();
+        if cells.is_empty() {
+            continue;
+        }
+        let mut producers: Vec<&str> = Vec::new();
+        let mut consumers: Vec<&str> = Vec::new();
+        for c in &cells {
+            if !producers.contains(&c.producer.as_str()) {
+                producers.push(&c.producer);
+            }
+            if !consumers.contains(&c.consumer.as_str()) {
+                consumers.push(&c.consumer);
+            }
+        }
+        writeln!(out)?;
+        writeln!(
+            out,
+            "{}: accepted with the same claims and context / tokens (producer down, consumer across)",
+            profile.as_str()
+        )?;
+        let first = producers.iter().map(|p| p.len()).max().unwrap_or(0).max(8);
+        let widths: Vec<usize> = consumers.iter().map(|c| c.len().max(9)).collect();
+        write!(out, "  {:<first$}", "")?;
+        for (c, w) in consumers.iter().zip(&widths) {
+            write!(out, "  {c:>w$}")?;
+        }
+        writeln!(out)?;
+        for p in &producers {
+            write!(out, "  {p:<first$}")?;
+            for (c, w) in consumers.iter().zip(&widths) {
+                let cell = cells
+                    .iter()
+                    .find(|x| x.producer == *p && x.consumer == *c)
+                    .map(|x| {
+                        let mark = if x.failed > 0 { "✗ " } else { "" };
+                        format!("{mark}{}/{}", x.passed, x.passed + x.failed)
+                    })
+                    .unwrap_or_else(|| "-".into());
+                write!(out, "  {cell:>w$}")?;
+            }
+            writeln!(out)?;
+        }
+    }
+    if !matrix.negative.is_empty() {
+        let count = |j: Judgement| {
+            matrix
+                .negative
+                .iter()
+                .flat_map(|n| &n.outcomes)
+                .filter(|o| o.judgement == j)
+                .count()
+        };
+        writeln!(out)?;
+        writeln!(
+            out,
+            "negative cases: {} cases, {} answers: {} rejected, {} known quirks, {} disagreements, {} wrong rule",
+            matrix.negative.len(),
+            matrix.negative.iter().map(|n| n.outcomes.len()).sum::<usize>(),
+            count(Judgement::Rejected),
+            count(Judgement::Quirk),
+            count(Judgement::Disagreement),
+            count(Judgement::WrongRule),
+        )?;
+        let name_width = matrix
+            .negative
+            .iter()
+            .map(|n| n.case.len())
+            .max()
+            .unwrap_or(0);
+        let rule_width = matrix
+            .negative
+            .iter()
+            .map(|n| n.rule.len())
+            .max()
+            .unwrap_or(0);
+        writeln!(
+            out,
+            "  {:<name_width$}  {:<rule_width$}  rejected by",
+            "case", "rule that must fire"
+        )?;
+        for n in &matrix.negative {
+            let rejected = n
+                .outcomes
+                .iter()
+                .filter(|o| o.judgement == Judgement::Rejected)
+                .count();
+            writeln!(
+                out,
+                "  {:<name_width$}  {:<rule_width$}  {rejected}/{}",
+                n.case,
+                n.rule,
+                n.outcomes.len()
+            )?;
+        }
+        for n in &matrix.negative {
+            for o in n
+                .outcomes
+                .iter()
+                .filter(|o| o.judgement != Judgement::Rejected)
+            {
+                let label = match o.judgement {
+                    Judgement::Quirk => "quirk",
+                    Judgement::Disagreement => "DISAGREEMENT",
+                    Judgement::WrongRule => "WRONG RULE",
+                    Judgement::Rejected => "rejected",
+                };
+                writeln!(out, "  {label}: {} on {} ({})", o.consumer, n.case, n.what)?;
+                writeln!(out, "    {}", o.detail)?;
+            }
+        }
+    }
+    if !matrix.stale_quirks.is_empty() {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "stale quirks (listed, but no longer happen: remove them from the quirks file)"
+        )?;
+        for s in &matrix.stale_quirks {
+            writeln!(
+                out,
+                "  {} {}: rejected {}",
+                s.quirk.implementation,
+                s.quirk.case,
+                s.rejected.join(", ")
+            )?;
+        }
+    }
+    if matrix.failure_count > 0 {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "failures: {} (the first {} with reproductions)",
+            matrix.failure_count,
+            matrix.failures.len()
+        )?;
+        for f in &matrix.failures {
+            writeln!(out)?;
+            writeln!(
+                out,
+                "  {} case {}: produced by {}, consumed by {}",
+                f.profile.as_str(),
+                f.case,
+                f.producer,
+                f.consumer
+            )?;
+            writeln!(out, "    problem:   {}", f.problem)?;
+            writeln!(
+                out,
+                "    keys:      vectors/keys/{}-private.pem signs, vectors/keys/{}-private.pem decrypts",
+                f.keys.customer, f.keys.recipient
+            )?;
+            let token = match f.token.char_indices().nth(TOKEN_SHOWN) {
+                Some((at, _)) => format!(
+                    "{}… ({} bytes; --format json has it whole)",
+                    &f.token[..at],
+                    f.token.len()
+                ),
+                None => f.token.clone(),
+            };
+            writeln!(out, "    token:     {token}")?;
+            writeln!(out, "    reproduce: {}", f.reproduce)?;
+        }
+    }
+    Ok(())
+}
