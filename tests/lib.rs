@@ -130,13 +130,16 @@ pub fn check(profile: Profile, token: &str) -> Report {
     )
 }
 
-/// Runs `$body` once per backend that has the capabilities `$needs`
-/// asks for, binding the backend to `$b`.
+/// Runs `$body` once per backend that has any of the capabilities `$needs`
+/// asks for (write it with `||`), binding `$b` to that backend stacked on
+/// the reference: a JWS-only library signs, the reference encrypts.
 #[macro_export]
 macro_rules! for_each_backend {
     (|$b:ident| $needs:expr, $body:block) => {
-        for $b in jose_harness::backend::all() {
-            if ($needs)(&$b.capabilities()) {
+        for primary in jose_harness::backend::all() {
+            if ($needs)(&primary.capabilities()) {
+                let stacked = jose_harness::backend::Stacked::over_reference(primary);
+                let $b: &dyn jose_harness::backend::Backend = &stacked;
                 $body
             }
         }

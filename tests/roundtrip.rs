@@ -44,7 +44,7 @@ fn iadvize_round_trips_on_every_backend_pair() {
     let k = keys();
     let mut runs = 0;
     for_each_backend!(
-        |producer| |c: &Capabilities| c.rs256_sign && c.jwe_encrypt,
+        |producer| |c: &Capabilities| c.rs256_sign || c.jwe_encrypt,
         {
             for claims in iadvize_claims_variants() {
                 let token = mint::iadvize(
@@ -56,7 +56,7 @@ fn iadvize_round_trips_on_every_backend_pair() {
                 )
                 .unwrap();
                 for_each_backend!(
-                    |consumer| |c: &Capabilities| c.rs256_verify && c.jwe_decrypt,
+                    |consumer| |c: &Capabilities| c.rs256_verify || c.jwe_decrypt,
                     {
                         let report = check_with(
                             consumer,
@@ -88,7 +88,7 @@ fn moveo_round_trips_with_every_context_and_key_size() {
     let k = keys();
     let mut runs = 0;
     for_each_backend!(
-        |producer| |c: &Capabilities| c.rs256_sign && c.context_encrypt,
+        |producer| |c: &Capabilities| c.rs256_sign || c.context_encrypt,
         {
             for context in contexts() {
                 for aes in [16, 32] {
@@ -101,7 +101,7 @@ fn moveo_round_trips_with_every_context_and_key_size() {
                     )
                     .unwrap();
                     for_each_backend!(
-                        |consumer| |c: &Capabilities| c.rs256_verify && c.context_decrypt,
+                        |consumer| |c: &Capabilities| c.rs256_verify || c.context_decrypt,
                         {
                             let report = check_with(
                                 consumer,
