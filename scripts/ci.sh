@@ -14,6 +14,11 @@ for component in rustfmt clippy; do
     rustup component add "$component"
   fi
 done
+# josekit and openssl build OpenSSL from source (the `vendored` feature):
+# that takes perl and make.
+if ! command -v perl >/dev/null 2>&1 || ! command -v make >/dev/null 2>&1; then
+  apt-get update -qq && apt-get install -y -qq perl make
+fi
 if ! command -v node >/dev/null 2>&1; then
   # The Node peer test mints tokens with Node's own crypto module.
   apt-get update -qq && apt-get install -y -qq nodejs
@@ -40,6 +45,10 @@ cargo test --workspace 2>&1 | tee "$log"
 step "the README's first command"
 cargo run --quiet -p jose-harness -- demo >/dev/null
 echo "demo: both profiles minted and checked"
+
+step "interop matrix: every built-in backend and the Python adapter"
+cargo run --quiet -p jose-harness -- interop --cases 200 \
+  --exec '.venv/bin/python scripts/peers/python-adapter.py'
 
 # One closing line for the whole run: every test binary's counts added up.
 awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }

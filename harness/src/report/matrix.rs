@@ -175,7 +175,16 @@ pub fn write_text(matrix: &Matrix, out: &mut dyn Write) -> io::Result<()> {
                     Judgement::WrongRule => "WRONG RULE",
                     Judgement::Rejected => "rejected",
                 };
-                writeln!(out, "  {label}: {} on {} ({})", o.consumer, n.case, n.what)?;
+                let library = matrix
+                    .implementations
+                    .iter()
+                    .find(|m| m.name == o.consumer)
+                    .map_or("", |m| m.library.as_str());
+                writeln!(
+                    out,
+                    "  {label}: {} [{library}] on {} ({})",
+                    o.consumer, n.case, n.what
+                )?;
                 writeln!(out, "    {}", o.detail)?;
             }
         }
