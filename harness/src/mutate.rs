@@ -14,7 +14,7 @@ use serde_json::{json, Map, Value};
 use crate::b64;
 use crate::backend::reference::{self, RsaScheme};
 use crate::backend::{Backend, CryptoFailure, JweParts};
-use crate::check::{Profile, IADVIZE_USER_ID};
+use crate::check::{Profile, IADVIZE_USER_ID, IADVIZE_VISITOR_DATA};
 use crate::keys::{PrivateKey, PublicKey};
 use crate::mint::{self, ContextClaims, IADVIZE_JWE_HEADER, IADVIZE_JWS_HEADER, MOVEO_JWS_HEADER};
 use crate::rng::HarnessRng;
@@ -302,6 +302,238 @@ mutations! {
     "moveo.context.not_json", MOVEO, r::MOVEO_CONTEXT_JSON,
         "a context that decrypts to text, not a JSON object",
         |m| m.context_with(|c| c.plaintext = Some(b"not json".to_vec()));
+    "jws.alg.none_upper", BOTH, r::JWS_ALG_NONE,
+        "alg NONE",
+        |m| m.jws_with(&header(m, "NONE"), |_, _| Ok(Vec::new()));
+    "jws.alg.none_capital", BOTH, r::JWS_ALG_NONE,
+        "alg None",
+        |m| m.jws_with(&header(m, "None"), |_, _| Ok(Vec::new()));
+    "jws.alg.none_signed", BOTH, r::JWS_ALG_NONE,
+        "alg none over a real RS256 signature",
+        |m| {
+            let key = m.customer.clone();
+            m.jws_with(&header(m, "none"), move |_, input| reference::Reference.rs256_sign(&key, input))
+        };
+    "jws.alg.missing", BOTH, r::JWS_ALG_UNEXPECTED,
+        "a header without alg",
+        |m| {
+            let h = header(m, "RS256").replace(r#""alg":"RS256","#, "").replace(r#""alg":"RS256""#, "");
+            let key = m.customer.clone();
+            m.jws_with(&h, move |_, input| reference::Reference.rs256_sign(&key, input))
+        };
+    "jws.alg.rs512", BOTH, r::JWS_ALG_UNEXPECTED,
+        "alg RS512 (the right key, another hash)",
+        |m| {
+            let key = m.customer.clone();
+            m.jws_with(&header(m, "RS512"), move |_, input| {
+                use rsa::pkcs1v15::SigningKey;
+                use rsa::signature::{SignatureEncoding, Signer};
+                Ok(SigningKey::<sha2::Sha512>::new(key.rsa().clone()).sign(input).to_vec())
+            })
+        };
+    "jws.alg.hs512_public_key", BOTH, r::JWS_SIGNATURE_KEY_CONFUSION,
+        "HS512 keyed with the customer's public key PEM (key confusion)",
+        |m| {
+            let pem = m.customer.public().spki_pem();
+            m.jws_with(&header(m, "HS512"), move |_, input| {
+                reference::hmac("HS512", pem.as_bytes(), input)
+                    .ok_or_else(|| CryptoFailure::Other("HMAC".into()))
+            })
+        };
+    "jws.signature.zero", BOTH, r::JWS_SIGNATURE_INVALID,
+        "a signature of zero bytes of the modulus' length (a null signature)",
+        |m| {
+            let n = m.customer.public().size();
+            m.jws_with(&header(m, "RS256"), move |_, _| Ok(vec![0; n]))
+        };
+    "jws.signature.extended", BOTH, r::JWS_SIGNATURE_LENGTH,
+        "one byte appended to the signature",
+        |m| m.jws_edited(|s| s[3].as_mut().map(|b| b.push(0)));
+    "jws.header.bitflip", BOTH, r::JSON_SYNTAX,
+        "one bit of the header's last byte flipped (`}` becomes `|`)",
+        |m| m.jws_edited(|s| s[1].as_mut().and_then(|b| b.last_mut()).map(|b| *b ^= 0x01));
+    "jws.payload.bitflip", BOTH, r::JWS_SIGNATURE_INVALID,
+        "one bit of the claims' first byte flipped",
+        |m| m.jws_edited(|s| s[2].as_mut().and_then(|b| b.first_mut()).map(|b| *b ^= 0x01));
+    "jws.header.jku", BOTH, r::JOSE_KEY_IN_HEADER,
+        "jku: a URL to fetch the verification key from",
+        |m| m.jws_header_member("jku", json!("https://attacker.example/keys.json"));
+    "jws.header.x5u", BOTH, r::JOSE_KEY_IN_HEADER,
+        "x5u: a URL to fetch a certificate from",
+        |m| m.jws_header_member("x5u", json!("https://attacker.example/cert.pem"));
+    "jws.header.kid", BOTH, r::JOSE_KID,
+        "a kid in the header (informative only; never used to pick a key)",
+        |m| m.jws_header_member("kid", json!("../../dev/null"));
+    "jws.header.duplicate_alg", BOTH, r::JSON_DUPLICATE,
+        "the header names alg twice (RS256, then none)",
+        |m| {
+            let h = header(m, "RS256").replacen('}', r#","alg":"none"}"#, 1);
+            let key = m.customer.clone();
+            m.jws_with(&h, move |_, input| reference::Reference.rs256_sign(&key, input))
+        };
+    "jws.b64.whitespace", BOTH, r::B64_WHITESPACE,
+        "a line break inside the claims segment",
+        |m| {
+            let jws = m.good_jws()?;
+            let parts: Vec<&str> = jws.split('.').collect();
+            let payload = parts.get(1).copied().unwrap_or_default();
+            let cut = payload.len() / 2;
+            let broken = format!("{}\n{}", &payload[..cut], &payload[cut..]);
+            m.wrap(&format!("{}.{broken}.{}", parts[0], parts.get(2).unwrap_or(&"")))
+        };
+    "token.segments.missing", BOTH, r::TOKEN_SEGMENTS,
+        "the last segment removed",
+        |m| {
+            let token = m.good()?;
+            Ok(token.rsplit_once('.').map_or(token.clone(), |(head, _)| head.to_owned()))
+        };
+    "json.claims.not_utf8", BOTH, r::JSON_UTF8,
+        "claims with a byte that is not UTF-8 inside a string",
+        |m| {
+            let mut payload = serde_json::to_vec(&m.signed_claims()?).map_err(other)?;
+            payload.pop();
+            payload.extend_from_slice(b",\"note\":\"\xff\"}");
+            m.signed_payload(&payload)
+        };
+    "json.claims.not_object", BOTH, r::JSON_NOT_OBJECT,
+        "claims that are a JSON array",
+        |m| m.signed_payload(b"[\"exp\"]");
+    "claims.exp.huge", BOTH, r::CLAIMS_TIME_RANGE,
+        "exp of 10^20 seconds",
+        |m| { m.claims.insert("exp".into(), json!(1e20)); m.good() };
+    "claims.exp.negative", BOTH, r::CLAIMS_TIME_RANGE,
+        "exp of -1",
+        |m| { m.claims.insert("exp".into(), json!(-1)); m.good() };
+    "claims.exp.before_now", BOTH, r::CLAIMS_EXP_EXPIRED,
+        "exp one second before now",
+        |m| { let exp = m.now - 1; m.claims.insert("exp".into(), json!(exp)); m.good() };
+    "claims.exp.float", BOTH, r::CLAIMS_TIME_NON_INTEGER,
+        "exp with a fraction (RFC 7519 allows it; integer-only receivers reject it)",
+        |m| {
+            let exp = m.claims.get("exp").and_then(Value::as_i64).unwrap_or(m.now + 30);
+            m.claims.insert("exp".into(), json!(exp as f64 + 0.5));
+            m.good()
+        };
+    "claims.nbf.future", BOTH, r::CLAIMS_NBF_FUTURE,
+        "nbf ten seconds after now",
+        |m| { let nbf = m.now + 10; m.claims.insert("nbf".into(), json!(nbf)); m.good() };
+    "jwe.alg.dir", IADVIZE, r::JWE_ALG_UNSUPPORTED,
+        "alg dir with an empty encrypted key",
+        |m| m.jwe_custom(r#"{"alg":"dir","enc":"A256GCM","cty":"JWT"}"#, RsaScheme::OaepSha256, 32, |p| p.encrypted_key.clear());
+    "jwe.alg.a128kw", IADVIZE, r::JWE_ALG_UNSUPPORTED,
+        "alg A128KW (a symmetric key wrap)",
+        |m| m.jwe_custom(r#"{"alg":"A128KW","enc":"A256GCM","cty":"JWT"}"#, RsaScheme::OaepSha256, 32, |p| p.encrypted_key.truncate(40));
+    "jwe.enc.a128cbc_hs256", IADVIZE, r::JWE_ENC,
+        "enc A128CBC-HS256 (the content is A256GCM: a receiver must refuse on the header alone)",
+        |m| m.jwe_made(r#"{"alg":"RSA-OAEP-256","enc":"A128CBC-HS256","cty":"JWT"}"#, RsaScheme::OaepSha256, 32);
+    "jwe.enc.a256cbc_hs512", IADVIZE, r::JWE_ENC,
+        "enc A256CBC-HS512 (the content is A256GCM: a receiver must refuse on the header alone)",
+        |m| m.jwe_made(r#"{"alg":"RSA-OAEP-256","enc":"A256CBC-HS512","cty":"JWT"}"#, RsaScheme::OaepSha256, 32);
+    "jwe.key.oaep_sha1", IADVIZE, r::JWE_KEY_OAEP_SHA1,
+        "header RSA-OAEP-256, but the key wrapped with RSA-OAEP SHA-1",
+        |m| m.jwe_made(IADVIZE_JWE_HEADER, RsaScheme::OaepSha1, 32);
+    "jwe.key.oaep_mgf1_sha1", IADVIZE, r::JWE_KEY_OAEP_MGF1_SHA1,
+        "header RSA-OAEP-256, but the key wrapped with OAEP SHA-256 and MGF1-SHA-1",
+        |m| m.jwe_made(IADVIZE_JWE_HEADER, RsaScheme::OaepSha256Mgf1Sha1, 32);
+    "jwe.key.pkcs1v15", IADVIZE, r::JWE_KEY_PKCS1V15,
+        "header RSA-OAEP-256, but the key wrapped with PKCS#1 v1.5",
+        |m| m.jwe_made(IADVIZE_JWE_HEADER, RsaScheme::Pkcs1v15, 32);
+    "jwe.cek.length", IADVIZE, r::JWE_CEK_LENGTH,
+        "a 16-byte content key under A256GCM",
+        |m| m.jwe_made(IADVIZE_JWE_HEADER, RsaScheme::OaepSha256, 16);
+    "jwe.iv.short", IADVIZE, r::JWE_IV_LENGTH,
+        "an 8-byte IV",
+        |m| m.jwe_edited(|p| p.iv.truncate(8), None);
+    "jwe.iv.bitflip", IADVIZE, r::JWE_INTEGRITY,
+        "one bit of the IV flipped",
+        |m| m.jwe_edited(|p| { if let Some(b) = p.iv.first_mut() { *b ^= 0x01 } }, None);
+    "jwe.tag.empty", IADVIZE, r::JWE_TAG_LENGTH,
+        "an empty tag",
+        |m| m.jwe_edited(|p| p.tag.clear(), None);
+    "jwe.header.bitflip", IADVIZE, r::JWE_INTEGRITY,
+        "one bit of the protected header flipped (`cty` becomes `cuy`)",
+        |m| m.jwe_edited(|_| {}, Some(r#"{"alg":"RSA-OAEP-256","enc":"A256GCM","cuy":"JWT"}"#));
+    "jwe.header.kid", IADVIZE, r::JOSE_KID,
+        "a kid in the JWE header (informative only; never used to pick a key)",
+        |m| m.jwe_made(r#"{"alg":"RSA-OAEP-256","enc":"A256GCM","cty":"JWT","kid":"../../dev/null"}"#, RsaScheme::OaepSha256, 32);
+    "jwe.header.jwk", IADVIZE, r::JOSE_KEY_IN_HEADER,
+        "a jwk in the JWE header",
+        |m| {
+            let jwk = crate::keys::public_jwk(m.other.public());
+            let h = format!(r#"{{"alg":"RSA-OAEP-256","enc":"A256GCM","cty":"JWT","jwk":{jwk}}}"#);
+            m.jwe_made(&h, RsaScheme::OaepSha256, 32)
+        };
+    "jwe.header.duplicate_enc", IADVIZE, r::JSON_DUPLICATE,
+        "the JWE header names enc twice",
+        |m| m.jwe_made(r#"{"alg":"RSA-OAEP-256","enc":"A256GCM","enc":"A128GCM","cty":"JWT"}"#, RsaScheme::OaepSha256, 32);
+    "jwe.crit", IADVIZE, r::JOSE_CRIT,
+        "crit in the JWE header names an unknown extension",
+        |m| m.jwe_made(r#"{"alg":"RSA-OAEP-256","enc":"A256GCM","cty":"JWT","crit":["x-unknown"],"x-unknown":1}"#, RsaScheme::OaepSha256, 32);
+    "jwe.cty.missing", IADVIZE, r::JWE_CTY_MISSING,
+        "no cty in the JWE header (a nested JWT should say cty JWT)",
+        |m| m.jwe_made(r#"{"alg":"RSA-OAEP-256","enc":"A256GCM"}"#, RsaScheme::OaepSha256, 32);
+    "iadvize.payload.not_jws", IADVIZE, r::IADVIZE_NOT_JWS,
+        "the JWE carries text that is neither a JWS nor JSON",
+        |m| mint::jwe(&reference::Reference, m.recipient, IADVIZE_JWE_HEADER.as_bytes(), b"hello", &mut m.rng);
+    "iadvize.userid.empty", IADVIZE, r::IADVIZE_USERID_EMPTY,
+        "an empty userId",
+        |m| { m.claims.insert(IADVIZE_USER_ID.into(), json!("")); m.good() };
+    "iadvize.userid.number", IADVIZE, r::IADVIZE_USERID_TYPE,
+        "a userId that is a number",
+        |m| { m.claims.insert(IADVIZE_USER_ID.into(), json!(42)); m.good() };
+    "iadvize.visitordata.field_number", IADVIZE, r::IADVIZE_VISITORDATA_FIELD,
+        "a visitorData field that is a number",
+        |m| { m.claims.insert(IADVIZE_VISITOR_DATA.into(), json!({"zipCode": 44000})); m.good() };
+    "iadvize.visitordata.string", IADVIZE, r::IADVIZE_VISITORDATA_TYPE,
+        "visitorData that is a string, not an object",
+        |m| { m.claims.insert(IADVIZE_VISITOR_DATA.into(), json!("Ada")); m.good() };
+    "iadvize.exp.lifetime", IADVIZE, r::IADVIZE_LIFETIME,
+        "a lifetime of 61 seconds (over the recommended 60)",
+        |m| {
+            let now = m.now;
+            m.claims.insert("iat".into(), json!(now));
+            m.claims.insert("exp".into(), json!(now + 61));
+            m.good()
+        };
+    "moveo.iss.missing", MOVEO, r::MOVEO_ISS_MISSING,
+        "no iss",
+        |m| { m.claims.remove("iss"); m.good() };
+    "moveo.sub.empty", MOVEO, r::MOVEO_SUB_EMPTY,
+        "an empty sub",
+        |m| { m.claims.insert("sub".into(), json!("")); m.good() };
+    "moveo.sub.number", MOVEO, r::MOVEO_SUB_TYPE,
+        "a sub that is a number",
+        |m| { m.claims.insert("sub".into(), json!(42)); m.good() };
+    "moveo.exp.hour", MOVEO, r::MOVEO_EXP_TOO_FAR,
+        "exp an hour ahead",
+        |m| { let exp = m.now + 3600; m.claims.insert("exp".into(), json!(exp)); m.good() };
+    "moveo.context.iv_17", MOVEO, r::MOVEO_AES_IV_LENGTH,
+        "a 17-byte IV",
+        |m| m.context_with(|c| c.iv_len = 17);
+    "moveo.context.padding_over_block", MOVEO, r::MOVEO_CONTEXT_PADDING,
+        "a last padding byte of 17 (over the block size)",
+        |m| m.context_with(|c| { c.padding_last = Some(17); });
+    "moveo.context.oaep_mgf1_sha1", MOVEO, r::MOVEO_RSA_OAEP_MGF1_SHA1,
+        "key and IV encrypted with OAEP SHA-256 but MGF1-SHA-1",
+        |m| m.context_with(|c| c.scheme = RsaScheme::OaepSha256Mgf1Sha1);
+    "moveo.context.key_as_base64_text", MOVEO, r::MOVEO_AES_KEY_AS_TEXT,
+        "the AES key sent as its base64 text instead of its raw bytes",
+        |m| m.context_with(|c| c.key_as_text = true);
+    "moveo.context.iv_as_base64_text", MOVEO, r::MOVEO_AES_IV_AS_TEXT,
+        "the IV sent as its base64 text instead of its raw bytes",
+        |m| m.context_with(|c| c.iv_as_text = true);
+    "moveo.context.iv_zero", MOVEO, r::MOVEO_AES_IV_ZERO,
+        "an IV of 16 zero bytes (a fixed IV: equal contexts give equal ciphertexts)",
+        |m| m.context_with(|c| c.iv_zero = true);
+    "moveo.context.missing_key", MOVEO, r::MOVEO_CONTEXT_INCOMPLETE,
+        "context and init_vector without encryption_key",
+        |m| m.context_with(|c| c.drop_key = true);
+    "moveo.context.length", MOVEO, r::MOVEO_CONTEXT_LENGTH,
+        "a context ciphertext of 17 bytes (not whole AES blocks)",
+        |m| m.context_with(|c| c.extra_byte = true);
+    "moveo.context.not_base64", MOVEO, r::MOVEO_CONTEXT_BASE64,
+        "a context that is not base64 at all",
+        |m| m.context_with(|c| c.garbage_text = true);
 }
 
 fn other(e: impl std::fmt::Display) -> CryptoFailure {
@@ -349,6 +581,12 @@ struct ContextMaking {
     padding_last: Option<u8>,
     padding_inconsistent: bool,
     plaintext: Option<Vec<u8>>,
+    key_as_text: bool,
+    iv_as_text: bool,
+    iv_zero: bool,
+    drop_key: bool,
+    extra_byte: bool,
+    garbage_text: bool,
 }
 
 impl Recipe<'_> {
@@ -417,6 +655,48 @@ impl Recipe<'_> {
         let signature = sign(&mut self.rng, input.as_bytes())?;
         let jws = mint::jws_with_signature(&input, &signature);
         self.wrap(&jws)
+    }
+
+    /// A JWS of these payload bytes, correctly signed, wrapped for the
+    /// profile.
+    fn signed_payload(&mut self, payload: &[u8]) -> Result<String, CryptoFailure> {
+        let h = header(self, "RS256");
+        let jws = mint::jws_rs256(&reference::Reference, self.customer, h.as_bytes(), payload)?;
+        self.wrap(&jws)
+    }
+
+    /// A correctly signed JWS whose header has one more member.
+    fn jws_header_member(&mut self, name: &str, value: Value) -> Result<String, CryptoFailure> {
+        let mut h =
+            serde_json::from_str::<Map<String, Value>>(&header(self, "RS256")).unwrap_or_default();
+        h.insert(name.into(), value);
+        let key = self.customer.clone();
+        self.jws_with(&Value::Object(h).to_string(), move |_, input| {
+            reference::Reference.rs256_sign(&key, input)
+        })
+    }
+
+    /// A JWE under another header, key transport and CEK size, its parts
+    /// then edited.
+    fn jwe_custom(
+        &mut self,
+        header: &str,
+        scheme: RsaScheme,
+        cek_len: usize,
+        edit: impl FnOnce(&mut JweParts),
+    ) -> Result<String, CryptoFailure> {
+        let jws = self.good_jws()?;
+        let protected = b64::encode_url(header.as_bytes());
+        let mut parts = reference::jwe_encrypt_with(
+            self.recipient,
+            scheme,
+            cek_len,
+            &protected,
+            jws.as_bytes(),
+            &mut self.rng,
+        )?;
+        edit(&mut parts);
+        Ok(mint::jwe_compact(&protected, &parts))
     }
 
     /// A good JWS with its decoded segments edited (index 3 is the
@@ -492,6 +772,12 @@ impl Recipe<'_> {
             padding_last: None,
             padding_inconsistent: false,
             plaintext: None,
+            key_as_text: false,
+            iv_as_text: false,
+            iv_zero: false,
+            drop_key: false,
+            extra_byte: false,
+            garbage_text: false,
         };
         choose(&mut making);
         let plaintext = match making.plaintext.take() {
@@ -501,7 +787,9 @@ impl Recipe<'_> {
         let mut key = vec![0u8; making.key_len];
         self.rng.fill_bytes(&mut key);
         let mut iv = vec![0u8; making.iv_len];
-        self.rng.fill_bytes(&mut iv);
+        if !making.iv_zero {
+            self.rng.fill_bytes(&mut iv);
+        }
         let mut padded = crate::padding::pad(&plaintext);
         let n = padded.len();
         if let Some(last) = making.padding_last {
@@ -526,14 +814,31 @@ impl Recipe<'_> {
         } else {
             vec![9; 16]
         };
-        let ciphertext = reference::cbc_encrypt_raw(&cbc_key, &cbc_iv, &padded)?;
+        let mut ciphertext = reference::cbc_encrypt_raw(&cbc_key, &cbc_iv, &padded)?;
+        if making.extra_byte {
+            ciphertext.truncate(16);
+            ciphertext.push(0);
+        }
         let target = if making.for_other {
             self.other.public()
         } else {
             self.recipient
         };
-        let encrypted_key = reference::rsa_encrypt(target, making.scheme, &key, &mut self.rng)?;
-        let encrypted_iv = reference::rsa_encrypt(target, making.scheme, &iv, &mut self.rng)?;
+        // The mistake of sending the base64 text of a secret instead of its
+        // bytes (Node's `Buffer.from(key.toString('base64'))`).
+        let sent_key = if making.key_as_text {
+            b64::encode_std(&key).into_bytes()
+        } else {
+            key.clone()
+        };
+        let sent_iv = if making.iv_as_text {
+            b64::encode_std(&iv).into_bytes()
+        } else {
+            iv.clone()
+        };
+        let encrypted_key =
+            reference::rsa_encrypt(target, making.scheme, &sent_key, &mut self.rng)?;
+        let encrypted_iv = reference::rsa_encrypt(target, making.scheme, &sent_iv, &mut self.rng)?;
         let mut context = ContextClaims {
             context: b64::encode_std(&ciphertext),
             encryption_key: b64::encode_std(&encrypted_key),
@@ -547,10 +852,16 @@ impl Recipe<'_> {
                 context.context.push('_');
             }
         }
+        if making.garbage_text {
+            context.context = "%%% not base64 %%%".into();
+        }
         let mut claims = self.claims.clone();
         context.insert_into(&mut claims);
         if making.drop_iv {
             claims.remove("init_vector");
+        }
+        if making.drop_key {
+            claims.remove("encryption_key");
         }
         let payload = serde_json::to_vec(&claims).map_err(other)?;
         mint::jws_rs256(

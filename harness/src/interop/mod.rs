@@ -594,7 +594,7 @@ pub fn work(impls: &[Implementation], options: &Options) -> usize {
             let negatives = if options.negative {
                 mutate::catalog()
                     .iter()
-                    .filter(|m| m.profiles.contains(p))
+                    .filter(|m| m.profiles.contains(p) && m.rule.severity == Severity::Error)
                     .count()
                     * impls.iter().filter(|i| i.takes_part(*p, false)).count()
             } else {
@@ -861,9 +861,11 @@ fn run_negatives(
     ) else {
         return Vec::new();
     };
+    // Only mistakes that make a token non-conforming: a warning's token
+    // is still one every consumer may accept.
     let mutations: Vec<_> = mutate::catalog()
         .into_iter()
-        .filter(|m| m.profiles.contains(&profile))
+        .filter(|m| m.profiles.contains(&profile) && m.rule.severity == Severity::Error)
         .collect();
     mutations
         .par_iter()
