@@ -46,6 +46,22 @@ step "the README's first command"
 cargo run --quiet -p jose-harness -- demo >/dev/null
 echo "demo: both profiles minted and checked"
 
+step "the committed vectors are what the generator makes"
+cargo run --quiet -p jose-harness -- vectors generate
+git diff --exit-code -- vectors/ || {
+  echo "vectors/ is stale: run 'cargo run -p jose-harness -- vectors generate' and commit" >&2
+  exit 1
+}
+test -z "$(git status --porcelain -- vectors/)" || {
+  git status --porcelain -- vectors/ >&2
+  echo "vectors generate wrote files that are not committed" >&2
+  exit 1
+}
+
+step "vectors: every backend and the Python adapter"
+cargo run --quiet -p jose-harness -- vectors run \
+  --exec '.venv/bin/python scripts/peers/python-adapter.py'
+
 step "interop matrix: every built-in backend and the Python adapter"
 cargo run --quiet -p jose-harness -- interop --cases 200 \
   --exec '.venv/bin/python scripts/peers/python-adapter.py'

@@ -21,3 +21,7 @@ mod roundtrip;
 mod rules;
 /// Text reports pinned with insta.
 mod snapshots;
+/// The committed test vectors: fresh, well-formed, passing everywhere.
+mod vectors;
+/// Project Wycheproof: every backend's primitives and the JOSE files.
+mod wycheproof;

@@ -66,6 +66,54 @@ enum Command {
     /// negative case to every consumer.
     #[command(after_help = INTEROP_HELP)]
     Interop(InteropArgs),
+    /// Test vectors: generate them, or run them against every implementation.
+    #[command(subcommand)]
+    Vectors(VectorsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum VectorsCommand {
+    /// Write every vector file from a seed (the same seed gives the same
+    /// bytes on every machine), plus schema.json and README.md.
+    Generate(VectorsGenerateArgs),
+    /// Run every vector against every implementation that can judge it.
+    Run(VectorsRunArgs),
+}
+
+#[derive(Debug, Args)]
+struct VectorsGenerateArgs {
+    /// Directory to write into (its keys/ subdirectory is left alone).
+    #[arg(long, default_value = "vectors")]
+    out: PathBuf,
+    /// Seed of every random value (IVs, keys, OAEP).
+    #[arg(long, default_value_t = jose_harness::vectors::DEFAULT_SEED)]
+    seed: u64,
+}
+
+#[derive(Debug, Args)]
+struct VectorsRunArgs {
+    /// The vectors directory (with keys/).
+    #[arg(long, default_value = "vectors")]
+    dir: PathBuf,
+    /// Built-in backends: `all`, or names separated by commas.
+    #[arg(long, value_name = "NAMES|all", default_value = "all")]
+    backend: String,
+    /// Also run this adapter command (repeatable).
+    #[arg(long, value_name = "CMD")]
+    exec: Vec<String>,
+    /// One line per vector and implementation, not only the summary.
+    #[arg(long)]
+    all: bool,
+    /// Known-quirks file (JSON) instead of the bundled one.
+    #[arg(long, value_name = "FILE")]
+    quirks: Option<PathBuf>,
+    /// Run Project Wycheproof's JOSE vectors from this directory instead
+    /// (json_web_signature_test.json, json_web_encryption_test.json).
+    #[arg(long, value_name = "DIR")]
+    wycheproof: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    format: Format,
 }
 
 const INTEROP_HELP: &str = "\
@@ -274,6 +322,8 @@ pub fn run() -> Result<ExitCode> {
         Command::Checks(args) => run_checks(args),
         Command::Demo(args) => run_demo(args),
         Command::Interop(args) => run_interop(args),
+        Command::Vectors(VectorsCommand::Generate(args)) => run_vectors_generate(args),
+        Command::Vectors(VectorsCommand::Run(args)) => run_vectors_run(args),
     }
 }
 
@@ -747,28 +797,27 @@ fn run_demo(args: DemoArgs) -> Result<ExitCode> {
     Ok(ExitCode::from(if all_pass { EXIT_PASS } else { EXIT_FAIL }))
 }
 
-fn run_interop(args: InteropArgs) -> Result<ExitCode> {
+/// The built-in backends named by `--backend` plus the `--exec` adapters.
+fn implementations(
+    backends: &str,
+    exec: &[String],
+    timeout: std::time::Duration,
+) -> Result<Vec<interop::Implementation>> {
     let mut impls = Vec::new();
-    if args.backend == "all" {
+    if backends == "all" {
         impls.extend(
             backend::all()
                 .into_iter()
                 .map(interop::Implementation::builtin),
         );
     } else {
-        for name in args
-            .backend
-            .split(',')
-            .map(str::trim)
-            .filter(|n| !n.is_empty())
-        {
+        for name in backends.split(',').map(str::trim).filter(|n| !n.is_empty()) {
             let backend = backend_named(name, |_| true)?;
             impls.push(interop::Implementation::builtin(backend));
         }
     }
-    for command in &args.exec {
-        let adapter = jose_harness::adapter::Adapter::new(command.clone())
-            .with_timeout(std::time::Duration::from_secs(args.exec_timeout));
+    for command in exec {
+        let adapter = jose_harness::adapter::Adapter::new(command.clone()).with_timeout(timeout);
         let implementation = interop::Implementation::external(adapter)
             .with_context(|| format!("the adapter `{command}` does not work"))?;
         let name = implementation.name();
@@ -780,15 +829,124 @@ fn run_interop(args: InteropArgs) -> Result<ExitCode> {
     if impls.is_empty() {
         bail!("no implementation to run: give --backend or --exec");
     }
-    let quirks = match &args.quirks {
-        None => interop::Quirks::bundled(),
-        Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("cannot read the quirks file {}", path.display()))?;
-            interop::Quirks::parse(&text)
-                .with_context(|| format!("the quirks file {} is not valid", path.display()))?
-        }
+    Ok(impls)
+}
+
+/// The quirks file given, or the bundled one.
+fn load_quirks(path: Option<&Path>) -> Result<interop::Quirks> {
+    let Some(path) = path else {
+        return Ok(interop::Quirks::bundled());
     };
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read the quirks file {}", path.display()))?;
+    interop::Quirks::parse(&text)
+        .with_context(|| format!("the quirks file {} is not valid", path.display()))
+}
+
+fn run_vectors_generate(args: VectorsGenerateArgs) -> Result<ExitCode> {
+    let files = jose_harness::vectors::generate::generate(args.seed)
+        .context("the vectors could not be generated")?;
+    for (relative, contents) in &files {
+        let path = args.out.join(relative);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
+        }
+        std::fs::write(&path, contents)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    let count: usize = files
+        .iter()
+        .filter(|(p, _)| p.ends_with(".json") && p != "schema.json")
+        .map(|(_, c)| c.matches("\"tcId\"").count())
+        .sum();
+    eprintln!(
+        "wrote {count} vectors in {} files under {} (seed {})",
+        files.len(),
+        args.out.display(),
+        args.seed
+    );
+    Ok(ExitCode::from(EXIT_PASS))
+}
+
+fn run_vectors_run(args: VectorsRunArgs) -> Result<ExitCode> {
+    if let Some(dir) = &args.wycheproof {
+        return run_wycheproof(dir, &args);
+    }
+    let files = jose_harness::vectors::load_dir(&args.dir)?;
+    let impls = implementations(
+        &args.backend,
+        &args.exec,
+        std::time::Duration::from_secs(30),
+    )?;
+    let total: usize = files.iter().map(|(_, f)| f.tests.len()).sum::<usize>() * impls.len();
+    let progress = indicatif::ProgressBar::with_draw_target(
+        Some(total as u64),
+        indicatif::ProgressDrawTarget::stderr(),
+    );
+    let keys = args.dir.join("keys");
+    let quirks = load_quirks(args.quirks.as_deref())?;
+    let report =
+        jose_harness::vectors::run::run(&files, &keys, &impls, &quirks, &|| progress.inc(1))?;
+    progress.finish_and_clear();
+    let mut out = io::stdout().lock();
+    match args.format {
+        Format::Text => jose_harness::vectors::run::write_text(&report, args.all, &mut out)?,
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut out, &report)?;
+            writeln!(out)?;
+        }
+    }
+    Ok(ExitCode::from(if report.unexpected.is_empty() {
+        EXIT_PASS
+    } else {
+        EXIT_FAIL
+    }))
+}
+
+fn run_wycheproof(dir: &Path, args: &VectorsRunArgs) -> Result<ExitCode> {
+    if !args.exec.is_empty() {
+        bail!("--wycheproof runs the built-in backends only; leave out --exec");
+    }
+    let suite = jose_harness::wycheproof::load(dir).with_context(|| {
+        format!(
+            "cannot read Wycheproof's JOSE vectors from {}",
+            dir.display()
+        )
+    })?;
+    let backends: Vec<&'static dyn Backend> = if args.backend == "all" {
+        backend::all()
+    } else {
+        args.backend
+            .split(',')
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .map(|n| backend_named(n, |_| true))
+            .collect::<Result<_>>()?
+    };
+    let report = jose_harness::wycheproof::run(&suite, &backends);
+    let mut out = io::stdout().lock();
+    match args.format {
+        Format::Text => jose_harness::wycheproof::write_text(&report, &mut out)?,
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut out, &report)?;
+            writeln!(out)?;
+        }
+    }
+    Ok(ExitCode::from(if report.unexpected == 0 {
+        EXIT_PASS
+    } else {
+        EXIT_FAIL
+    }))
+}
+
+fn run_interop(args: InteropArgs) -> Result<ExitCode> {
+    let impls = implementations(
+        &args.backend,
+        &args.exec,
+        std::time::Duration::from_secs(args.exec_timeout),
+    )?;
+    let quirks = load_quirks(args.quirks.as_deref())?;
     let mut command = String::new();
     if args.backend != "all" {
         command.push_str(&format!(" --backend {}", args.backend));

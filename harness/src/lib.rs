@@ -18,3 +18,5 @@ pub mod report;
 pub mod rng;
 pub mod rules;
 pub mod testkeys;
+pub mod vectors;
+pub mod wycheproof;

@@ -1,0 +1,253 @@
+//! `jose-harness vectors run`: every vector against every implementation
+//! that can judge its profile. Built-in backends run the harness's checks
+//! (the expected rules must fire); external adapters are judged on the
+//! verdict alone.
+
+use std::io::{self, Write};
+use std::path::Path;
+
+use serde::Serialize;
+
+use super::{Expected, Vector, VectorError, VectorFile};
+use crate::check::Profile;
+use crate::interop::{Implementation, Outcome, Quirks};
+use crate::keys::{self, PrivateKey};
+
+/// One unexpected outcome.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unexpected {
+    /// The vector's id.
+    pub id: String,
+    /// The implementation.
+    pub implementation: String,
+    /// What was expected.
+    pub expected: String,
+    /// What happened.
+    pub actual: String,
+}
+
+/// One implementation's results.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Row {
+    /// The implementation.
+    pub implementation: String,
+    /// Its libraries and versions.
+    pub library: String,
+    /// Vectors run.
+    pub run: usize,
+    /// As expected.
+    pub passed: usize,
+}
+
+/// The result of a run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RunReport {
+    /// How many vectors were read.
+    pub vectors: usize,
+    /// Per implementation.
+    pub rows: Vec<Row>,
+    /// Every unexpected outcome.
+    pub unexpected: Vec<Unexpected>,
+    /// Outcomes that differ from the expectation as a known quirk of the
+    /// implementation (the quirks file), with the quirk's reason.
+    pub quirks: Vec<Unexpected>,
+    /// Per vector and implementation: `ok` or what went wrong (for the
+    /// snapshot of the full run).
+    pub outcomes: Vec<(String, Vec<(String, String)>)>,
+}
+
+/// Keys by name from `dir` (`<name>-public.pem`, `<name>-private.pem`).
+fn private_key(dir: &Path, name: &str) -> Result<PrivateKey, VectorError> {
+    let path = dir.join(format!("{name}-private.pem"));
+    let loaded = keys::load_file(&path).map_err(|e| VectorError::Invalid {
+        path: path.clone(),
+        reason: e.to_string(),
+    })?;
+    loaded
+        .private("a vector's key")
+        .cloned()
+        .map_err(|e| VectorError::Invalid {
+            path,
+            reason: e.to_string(),
+        })
+}
+
+fn judge(vector: &Vector, outcome: &Outcome, builtin: bool) -> Result<(), String> {
+    match (vector.expect.verdict, outcome) {
+        (_, Outcome::Crashed { detail }) => Err(format!("crashed: {detail}")),
+        (Expected::Pass, Outcome::Accepted { .. }) => Ok(()),
+        (Expected::Pass, Outcome::Rejected { class, detail }) => {
+            Err(format!("rejected: {class} ({detail})"))
+        }
+        (Expected::Fail, Outcome::Accepted { .. }) => Err("accepted".into()),
+        (Expected::Fail, Outcome::Rejected { detail, .. }) => {
+            let missing: Vec<&String> = vector
+                .expect
+                .errors
+                .iter()
+                .filter(|id| builtin && !detail.split(", ").any(|d| d == id.as_str()))
+                .collect();
+            if missing.is_empty() {
+                Ok(())
+            } else {
+                Err(format!("rejected, but without {missing:?}: {detail}"))
+            }
+        }
+    }
+}
+
+/// Runs every vector of `files` on every implementation that consumes its
+/// profile. `keys_dir` holds the named keys.
+pub fn run(
+    files: &[(std::path::PathBuf, VectorFile)],
+    keys_dir: &Path,
+    impls: &[Implementation],
+    quirks: &Quirks,
+    tick: &(dyn Fn() + Sync),
+) -> Result<RunReport, VectorError> {
+    let mut key_cache: std::collections::BTreeMap<String, PrivateKey> = Default::default();
+    let mut rows: Vec<Row> = impls
+        .iter()
+        .map(|i| Row {
+            implementation: i.name(),
+            library: i.library(),
+            run: 0,
+            passed: 0,
+        })
+        .collect();
+    let mut unexpected = Vec::new();
+    let mut known = Vec::new();
+    let mut outcomes = Vec::new();
+    let mut count = 0;
+    for (_, file) in files {
+        let Some(profile) = Profile::from_name(&file.profile) else {
+            continue;
+        };
+        for vector in &file.tests {
+            count += 1;
+            for name in [&vector.keys.verify, &vector.keys.decrypt] {
+                if !key_cache.contains_key(name) {
+                    key_cache.insert(name.clone(), private_key(keys_dir, name)?);
+                }
+            }
+            let verify = &key_cache[&vector.keys.verify];
+            let decrypt = &key_cache[&vector.keys.decrypt];
+            let mut per = Vec::new();
+            for (i, implementation) in impls.iter().enumerate() {
+                if !implementation.takes_part(profile, false) {
+                    continue;
+                }
+                let builtin = matches!(implementation, Implementation::Builtin(_));
+                let outcome =
+                    implementation.consume(profile, &vector.token, verify, decrypt, vector.now);
+                tick();
+                rows[i].run += 1;
+                match judge(vector, &outcome, builtin) {
+                    Ok(()) => {
+                        rows[i].passed += 1;
+                        per.push((rows[i].implementation.clone(), "ok".to_owned()));
+                    }
+                    Err(actual) => {
+                        let quirk = quirks.find(&rows[i].implementation, &vector.id);
+                        let label = match quirk {
+                            Some(_) => format!("{actual} (known quirk)"),
+                            None => actual.clone(),
+                        };
+                        per.push((rows[i].implementation.clone(), label));
+                        let entry = Unexpected {
+                            id: vector.id.clone(),
+                            implementation: rows[i].implementation.clone(),
+                            expected: describe(vector),
+                            actual: match quirk {
+                                Some(q) => format!("{actual}; known quirk: {}", q.reason),
+                                None => actual,
+                            },
+                        };
+                        if quirk.is_some() {
+                            known.push(entry);
+                        } else {
+                            unexpected.push(entry);
+                        }
+                    }
+                }
+            }
+            outcomes.push((vector.id.clone(), per));
+        }
+    }
+    Ok(RunReport {
+        vectors: count,
+        rows,
+        unexpected,
+        quirks: known,
+        outcomes,
+    })
+}
+
+fn describe(vector: &Vector) -> String {
+    match vector.expect.verdict {
+        Expected::Pass => "pass".into(),
+        Expected::Fail => format!("fail with {}", vector.expect.errors.join(", ")),
+    }
+}
+
+/// Writes the run as text: one line per implementation, then every
+/// unexpected outcome; with `all`, one line per vector too.
+pub fn write_text(report: &RunReport, all: bool, out: &mut dyn Write) -> io::Result<()> {
+    let verdict = if report.unexpected.is_empty() {
+        "PASS"
+    } else {
+        "FAIL"
+    };
+    writeln!(
+        out,
+        "vectors: {verdict}  ({} vectors, {} unexpected outcomes)",
+        report.vectors,
+        report.unexpected.len()
+    )?;
+    let width = report
+        .rows
+        .iter()
+        .map(|r| r.implementation.len())
+        .max()
+        .unwrap_or(0);
+    for row in &report.rows {
+        writeln!(
+            out,
+            "  {:<width$}  {}/{} as expected  ({})",
+            row.implementation, row.passed, row.run, row.library
+        )?;
+    }
+    if all {
+        writeln!(out)?;
+        for (id, per) in &report.outcomes {
+            let cells: Vec<String> = per.iter().map(|(i, o)| format!("{i}: {o}")).collect();
+            writeln!(out, "  {id}  {}", cells.join("; "))?;
+        }
+    }
+    if !report.quirks.is_empty() {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "known quirks (listed in the quirks file, not failures):"
+        )?;
+        for u in &report.quirks {
+            writeln!(
+                out,
+                "  {} on {}: expected {}, got {}",
+                u.implementation, u.id, u.expected, u.actual
+            )?;
+        }
+    }
+    if !report.unexpected.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "unexpected:")?;
+        for u in &report.unexpected {
+            writeln!(
+                out,
+                "  {} on {}: expected {}, got {}",
+                u.implementation, u.id, u.expected, u.actual
+            )?;
+        }
+    }
+    Ok(())
+}
