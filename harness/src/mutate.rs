@@ -87,19 +87,13 @@ macro_rules! mutations {
 mutations! {
     "jws.alg.none", BOTH, r::JWS_ALG_NONE,
         "alg none with an empty signature",
-        |m| m.jws_with(&header(m, "none"), |_, _| Ok(Vec::new()));
+        |m| m.unsigned("none");
     "jws.alg.none_casing", BOTH, r::JWS_ALG_NONE,
         "alg NoNe: none in another casing",
-        |m| m.jws_with(&header(m, "NoNe"), |_, _| Ok(Vec::new()));
+        |m| m.unsigned("NoNe");
     "jws.alg.hs256_public_key", BOTH, r::JWS_SIGNATURE_KEY_CONFUSION,
         "HS256 keyed with the customer's public key PEM (key confusion)",
-        |m| {
-            let pem = m.customer.public().spki_pem();
-            m.jws_with(&header(m, "HS256"), move |_, input| {
-                reference::hmac("HS256", pem.as_bytes(), input)
-                    .ok_or_else(|| CryptoFailure::Other("HMAC".into()))
-            })
-        };
+        |m| m.keyed_with_public_key("HS256");
     "jws.signature.pss", BOTH, r::JWS_SIGNATURE_PSS,
         "a PS256 signature under an RS256 header",
         |m| {
@@ -199,8 +193,7 @@ mutations! {
             let mut h = serde_json::from_str::<Map<String, Value>>(&header(m, "RS256")).unwrap_or_default();
             h.insert("crit".into(), json!(["x-unknown"]));
             h.insert("x-unknown".into(), json!(true));
-            let key = m.customer.clone();
-            m.jws_with(&Value::Object(h).to_string(), move |_, input| reference::Reference.rs256_sign(&key, input))
+            m.signed_with_header(&Value::Object(h).to_string())
         };
     "token.segments.extra", BOTH, r::TOKEN_SEGMENTS,
         "one segment too many",
@@ -304,22 +297,21 @@ mutations! {
         |m| m.context_with(|c| c.plaintext = Some(b"not json".to_vec()));
     "jws.alg.none_upper", BOTH, r::JWS_ALG_NONE,
         "alg NONE",
-        |m| m.jws_with(&header(m, "NONE"), |_, _| Ok(Vec::new()));
+        |m| m.unsigned("NONE");
     "jws.alg.none_capital", BOTH, r::JWS_ALG_NONE,
         "alg None",
-        |m| m.jws_with(&header(m, "None"), |_, _| Ok(Vec::new()));
+        |m| m.unsigned("None");
     "jws.alg.none_signed", BOTH, r::JWS_ALG_NONE,
         "alg none over a real RS256 signature",
         |m| {
-            let key = m.customer.clone();
-            m.jws_with(&header(m, "none"), move |_, input| reference::Reference.rs256_sign(&key, input))
+            let h = header(m, "none");
+            m.signed_with_header(&h)
         };
     "jws.alg.missing", BOTH, r::JWS_ALG_UNEXPECTED,
         "a header without alg",
         |m| {
             let h = header(m, "RS256").replace(r#""alg":"RS256","#, "").replace(r#""alg":"RS256""#, "");
-            let key = m.customer.clone();
-            m.jws_with(&h, move |_, input| reference::Reference.rs256_sign(&key, input))
+            m.signed_with_header(&h)
         };
     "jws.alg.rs512", BOTH, r::JWS_ALG_UNEXPECTED,
         "alg RS512 (the right key, another hash)",
@@ -333,13 +325,7 @@ mutations! {
         };
     "jws.alg.hs512_public_key", BOTH, r::JWS_SIGNATURE_KEY_CONFUSION,
         "HS512 keyed with the customer's public key PEM (key confusion)",
-        |m| {
-            let pem = m.customer.public().spki_pem();
-            m.jws_with(&header(m, "HS512"), move |_, input| {
-                reference::hmac("HS512", pem.as_bytes(), input)
-                    .ok_or_else(|| CryptoFailure::Other("HMAC".into()))
-            })
-        };
+        |m| m.keyed_with_public_key("HS512");
     "jws.signature.zero", BOTH, r::JWS_SIGNATURE_INVALID,
         "a signature of zero bytes of the modulus' length (a null signature)",
         |m| {
@@ -368,8 +354,7 @@ mutations! {
         "the header names alg twice (RS256, then none)",
         |m| {
             let h = header(m, "RS256").replacen('}', r#","alg":"none"}"#, 1);
-            let key = m.customer.clone();
-            m.jws_with(&h, move |_, input| reference::Reference.rs256_sign(&key, input))
+            m.signed_with_header(&h)
         };
     "jws.b64.whitespace", BOTH, r::B64_WHITESPACE,
         "a line break inside the claims segment",
@@ -657,6 +642,31 @@ impl Recipe<'_> {
         self.wrap(&jws)
     }
 
+    /// An unsigned JWS under `alg` (none in some casing).
+    fn unsigned(&mut self, alg: &str) -> Result<String, CryptoFailure> {
+        let h = header(self, alg);
+        self.jws_with(&h, |_, _| Ok(Vec::new()))
+    }
+
+    /// An HMAC under `alg` keyed with the customer's public key PEM: what a
+    /// receiver that lets the header choose the algorithm would verify.
+    fn keyed_with_public_key(&mut self, alg: &str) -> Result<String, CryptoFailure> {
+        let pem = self.customer.public().spki_pem();
+        let h = header(self, alg);
+        self.jws_with(&h, move |_, input| {
+            reference::hmac(alg, pem.as_bytes(), input)
+                .ok_or_else(|| CryptoFailure::Other(format!("no HMAC for {alg}")))
+        })
+    }
+
+    /// A JWS under this header with a real RS256 signature by the customer.
+    fn signed_with_header(&mut self, header: &str) -> Result<String, CryptoFailure> {
+        let key = self.customer.clone();
+        self.jws_with(header, move |_, input| {
+            reference::Reference.rs256_sign(&key, input)
+        })
+    }
+
     /// A JWS of these payload bytes, correctly signed, wrapped for the
     /// profile.
     fn signed_payload(&mut self, payload: &[u8]) -> Result<String, CryptoFailure> {
@@ -670,10 +680,7 @@ impl Recipe<'_> {
         let mut h =
             serde_json::from_str::<Map<String, Value>>(&header(self, "RS256")).unwrap_or_default();
         h.insert(name.into(), value);
-        let key = self.customer.clone();
-        self.jws_with(&Value::Object(h).to_string(), move |_, input| {
-            reference::Reference.rs256_sign(&key, input)
-        })
+        self.signed_with_header(&Value::Object(h).to_string())
     }
 
     /// A JWE under another header, key transport and CEK size, its parts
