@@ -62,7 +62,7 @@ fn every_file_is_well_formed_and_every_negative_names_an_error_rule() {
     let total: usize = files.iter().map(|(_, f)| f.tests.len()).sum();
     assert!(total >= 150, "{total} vectors");
     let mut ids = std::collections::BTreeSet::new();
-    for (path, file) in &files {
+    for (_, file) in &files {
         for t in &file.tests {
             assert!(ids.insert(t.id.clone()), "{} twice", t.id);
             assert!(
@@ -88,7 +88,6 @@ fn every_file_is_well_formed_and_every_negative_names_an_error_rule() {
                 }
             }
         }
-        assert!(path.starts_with(vectors_dir()));
     }
     let negatives = files
         .iter()

@@ -797,25 +797,30 @@ fn run_demo(args: DemoArgs) -> Result<ExitCode> {
     Ok(ExitCode::from(if all_pass { EXIT_PASS } else { EXIT_FAIL }))
 }
 
+/// The built-in backends `--backend` names: `all`, or names separated by
+/// commas.
+fn builtin_backends(names: &str) -> Result<Vec<&'static dyn Backend>> {
+    if names == "all" {
+        return Ok(backend::all());
+    }
+    names
+        .split(',')
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(|n| backend_named(n, |_| true))
+        .collect()
+}
+
 /// The built-in backends named by `--backend` plus the `--exec` adapters.
 fn implementations(
     backends: &str,
     exec: &[String],
     timeout: std::time::Duration,
 ) -> Result<Vec<interop::Implementation>> {
-    let mut impls = Vec::new();
-    if backends == "all" {
-        impls.extend(
-            backend::all()
-                .into_iter()
-                .map(interop::Implementation::builtin),
-        );
-    } else {
-        for name in backends.split(',').map(str::trim).filter(|n| !n.is_empty()) {
-            let backend = backend_named(name, |_| true)?;
-            impls.push(interop::Implementation::builtin(backend));
-        }
-    }
+    let mut impls: Vec<interop::Implementation> = builtin_backends(backends)?
+        .into_iter()
+        .map(interop::Implementation::builtin)
+        .collect();
     for command in exec {
         let adapter = jose_harness::adapter::Adapter::new(command.clone()).with_timeout(timeout);
         let implementation = interop::Implementation::external(adapter)
@@ -914,16 +919,7 @@ fn run_wycheproof(dir: &Path, args: &VectorsRunArgs) -> Result<ExitCode> {
             dir.display()
         )
     })?;
-    let backends: Vec<&'static dyn Backend> = if args.backend == "all" {
-        backend::all()
-    } else {
-        args.backend
-            .split(',')
-            .map(str::trim)
-            .filter(|n| !n.is_empty())
-            .map(|n| backend_named(n, |_| true))
-            .collect::<Result<_>>()?
-    };
+    let backends = builtin_backends(&args.backend)?;
     let report = jose_harness::wycheproof::run(&suite, &backends);
     let mut out = io::stdout().lock();
     match args.format {

@@ -948,37 +948,33 @@ fn run_signatures(file: &SuiteFile<JwsCase>, backends: &[&'static dyn Backend]) 
             })
         })
         .collect();
-    let (capable, not_capable): (Vec<&'static dyn Backend>, Vec<_>) = backends
-        .iter()
-        .copied()
-        .partition(|b| b.capabilities().rs256_verify);
-    FileResults {
-        file: name,
+    let header = FileHeader {
+        name,
         path: file.path.display().to_string(),
         runs: format!("{JWS_ALG} verification with the group's public JWK"),
         number_of_tests: file.file.number_of_tests,
-        backends: capable
-            .iter()
-            .map(|b| {
-                results_for(*b, &ready, |backend, key, input, _| match input {
-                    Input::Jws {
-                        signing_input,
-                        signature,
-                    } => match backend.rs256_verify(key, signing_input.as_bytes(), signature) {
-                        Ok(()) => Outcome::Accepted,
-                        Err(e) => Outcome::Rejected {
-                            stage: Stage::Backend,
-                            reason: e.to_string(),
-                        },
-                    },
-                    Input::Jwe { .. } => Outcome::Crashed {
-                        detail: "internal: a JWE input in the JWS run".into(),
-                    },
-                })
-            })
-            .collect(),
-        not_capable: not_capable.iter().map(|b| b.id().to_owned()).collect(),
-    }
+    };
+    file_results(
+        header,
+        backends,
+        |c| c.rs256_verify,
+        &ready,
+        |backend, key, input, _| match input {
+            Input::Jws {
+                signing_input,
+                signature,
+            } => match backend.rs256_verify(key, signing_input.as_bytes(), signature) {
+                Ok(()) => Outcome::Accepted,
+                Err(e) => Outcome::Rejected {
+                    stage: Stage::Backend,
+                    reason: e.to_string(),
+                },
+            },
+            Input::Jwe { .. } => Outcome::Crashed {
+                detail: "internal: a JWE input in the JWS run".into(),
+            },
+        },
+    )
 }
 
 fn run_encryptions(file: &SuiteFile<JweCase>, backends: &[&'static dyn Backend]) -> FileResults {
@@ -1010,38 +1006,64 @@ fn run_encryptions(file: &SuiteFile<JweCase>, backends: &[&'static dyn Backend])
             })
         })
         .collect();
-    let (capable, not_capable): (Vec<&'static dyn Backend>, Vec<_>) = backends
-        .iter()
-        .copied()
-        .partition(|b| b.capabilities().jwe_decrypt);
-    FileResults {
-        file: name,
+    let header = FileHeader {
+        name,
         path: file.path.display().to_string(),
         runs: format!("{JWE_ALG} + {JWE_ENC} decryption with the group's private JWK"),
         number_of_tests: file.file.number_of_tests,
-        backends: capable
+    };
+    file_results(
+        header,
+        backends,
+        |c| c.jwe_decrypt,
+        &ready,
+        |backend, key, input, plaintext| match input {
+            Input::Jwe { protected, parts } => match backend.jwe_decrypt(key, protected, parts) {
+                Ok(got) => match plaintext {
+                    Some(expected) if expected != got.as_slice() => Outcome::WrongPlaintext,
+                    _ => Outcome::Accepted,
+                },
+                Err(e) => Outcome::Rejected {
+                    stage: Stage::Backend,
+                    reason: e.to_string(),
+                },
+            },
+            Input::Jws { .. } => Outcome::Crashed {
+                detail: "internal: a JWS input in the JWE run".into(),
+            },
+        },
+    )
+}
+
+/// What a file's results say about the file itself.
+struct FileHeader {
+    name: String,
+    path: String,
+    runs: String,
+    number_of_tests: usize,
+}
+
+/// Runs the prepared cases of one file on every backend that has the
+/// capability `capable` asks for, and names those that lack it.
+fn file_results<K>(
+    header: FileHeader,
+    backends: &[&'static dyn Backend],
+    capable: fn(&crate::backend::Capabilities) -> bool,
+    ready: &[Ready<'_, K>],
+    execute: impl Fn(&dyn Backend, &K, &Input, Option<&[u8]>) -> Outcome,
+) -> FileResults {
+    let (able, not_capable): (Vec<&'static dyn Backend>, Vec<_>) = backends
+        .iter()
+        .copied()
+        .partition(|b| capable(&b.capabilities()));
+    FileResults {
+        file: header.name,
+        path: header.path,
+        runs: header.runs,
+        number_of_tests: header.number_of_tests,
+        backends: able
             .iter()
-            .map(|b| {
-                results_for(*b, &ready, |backend, key, input, plaintext| match input {
-                    Input::Jwe { protected, parts } => {
-                        match backend.jwe_decrypt(key, protected, parts) {
-                            Ok(got) => match plaintext {
-                                Some(expected) if expected != got.as_slice() => {
-                                    Outcome::WrongPlaintext
-                                }
-                                _ => Outcome::Accepted,
-                            },
-                            Err(e) => Outcome::Rejected {
-                                stage: Stage::Backend,
-                                reason: e.to_string(),
-                            },
-                        }
-                    }
-                    Input::Jws { .. } => Outcome::Crashed {
-                        detail: "internal: a JWS input in the JWE run".into(),
-                    },
-                })
-            })
+            .map(|b| results_for(*b, ready, &execute))
             .collect(),
         not_capable: not_capable.iter().map(|b| b.id().to_owned()).collect(),
     }
