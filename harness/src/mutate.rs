@@ -225,7 +225,7 @@ mutations! {
         |m| m.jwe_edited(|p| { if let Some(b) = p.ciphertext.first_mut() { *b ^= 0x80 } }, None);
     "jwe.iv.length", IADVIZE, r::JWE_IV_LENGTH,
         "a 16-byte IV where A256GCM takes 12",
-        |m| m.jwe_edited(|p| p.iv.extend_from_slice(&[0; 4]), None);
+        |m| m.jwe_transformed(IADVIZE_JWE_HEADER, 16, |jws| Ok(jws.to_vec()));
     "jwe.header.aad", IADVIZE, r::JWE_INTEGRITY,
         "the protected header re-encoded after encryption (a space added): the AAD changed",
         |m| m.jwe_edited(|_| {}, Some(r#"{"alg":"RSA-OAEP-256", "enc":"A256GCM","cty":"JWT"}"#));
@@ -242,8 +242,8 @@ mutations! {
         "enc A128GCM instead of A256GCM",
         |m| m.jwe_made(r#"{"alg":"RSA-OAEP-256","enc":"A128GCM","cty":"JWT"}"#, RsaScheme::OaepSha256, 16);
     "jwe.zip", IADVIZE, r::JWE_ZIP,
-        "zip DEF in the header",
-        |m| m.jwe_made(r#"{"alg":"RSA-OAEP-256","enc":"A256GCM","cty":"JWT","zip":"DEF"}"#, RsaScheme::OaepSha256, 32);
+        "zip DEF in the header, and the JWS compressed with raw DEFLATE as RFC 7516 §4.1.3 says",
+        |m| m.jwe_transformed(r#"{"alg":"RSA-OAEP-256","enc":"A256GCM","cty":"JWT","zip":"DEF"}"#, 12, deflate);
     "iadvize.payload.bare_claims", IADVIZE, r::IADVIZE_BARE_CLAIMS,
         "the JWE carries the claims JSON instead of a signed JWS",
         |m| {
@@ -428,7 +428,7 @@ mutations! {
         |m| m.jwe_made(IADVIZE_JWE_HEADER, RsaScheme::OaepSha256, 16);
     "jwe.iv.short", IADVIZE, r::JWE_IV_LENGTH,
         "an 8-byte IV",
-        |m| m.jwe_edited(|p| p.iv.truncate(8), None);
+        |m| m.jwe_transformed(IADVIZE_JWE_HEADER, 8, |jws| Ok(jws.to_vec()));
     "jwe.iv.bitflip", IADVIZE, r::JWE_INTEGRITY,
         "one bit of the IV flipped",
         |m| m.jwe_edited(|p| { if let Some(b) = p.iv.first_mut() { *b ^= 0x01 } }, None);
@@ -519,6 +519,14 @@ mutations! {
     "moveo.context.not_base64", MOVEO, r::MOVEO_CONTEXT_BASE64,
         "a context that is not base64 at all",
         |m| m.context_with(|c| c.garbage_text = true);
+}
+
+/// Raw DEFLATE (RFC 1951, no zlib header), what `zip: DEF` means.
+fn deflate(data: &[u8]) -> Result<Vec<u8>, CryptoFailure> {
+    use std::io::Write;
+    let mut encoder = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder.write_all(data).map_err(other)?;
+    encoder.finish().map_err(other)
 }
 
 fn other(e: impl std::fmt::Display) -> CryptoFailure {
@@ -741,6 +749,40 @@ impl Recipe<'_> {
         )?;
         edit(&mut parts);
         let protected = header_after.map_or(protected, |h| b64::encode_url(h.as_bytes()));
+        Ok(mint::jwe_compact(&protected, &parts))
+    }
+
+    /// A well-made JWE (RSA-OAEP-256, a 32-byte CEK, a valid GCM tag) of a
+    /// good JWS transformed by `transform`, under `header`, with an IV of
+    /// `iv_len` bytes: the token's only faults are the ones asked for, so a
+    /// receiver that rejects it for a broken tag or stream shows nothing.
+    fn jwe_transformed(
+        &mut self,
+        header: &str,
+        iv_len: usize,
+        transform: impl FnOnce(&[u8]) -> Result<Vec<u8>, CryptoFailure>,
+    ) -> Result<String, CryptoFailure> {
+        let jws = self.good_jws()?;
+        let plaintext = transform(jws.as_bytes())?;
+        let protected = b64::encode_url(header.as_bytes());
+        let mut cek = zeroize::Zeroizing::new([0u8; 32]);
+        self.rng.fill_bytes(cek.as_mut());
+        let mut iv = vec![0u8; iv_len];
+        self.rng.fill_bytes(&mut iv);
+        let encrypted_key = reference::rsa_encrypt(
+            self.recipient,
+            RsaScheme::OaepSha256,
+            cek.as_ref(),
+            &mut self.rng,
+        )?;
+        let (ciphertext, tag) =
+            reference::gcm256_encrypt_any_iv(cek.as_ref(), &iv, protected.as_bytes(), &plaintext)?;
+        let parts = JweParts {
+            encrypted_key,
+            iv,
+            ciphertext,
+            tag,
+        };
         Ok(mint::jwe_compact(&protected, &parts))
     }
 

@@ -211,6 +211,31 @@ pub fn jwe_encrypt_with(
     })
 }
 
+/// AES-256-GCM with an IV of 8, 12 or 16 bytes (GCM hashes an IV that is
+/// not 12 bytes long into its counter block, NIST SP 800-38D §7.1), for
+/// the negative vectors of JWEs whose only fault is the IV's length.
+pub fn gcm256_encrypt_any_iv(
+    key: &[u8],
+    iv: &[u8],
+    aad: &[u8],
+    plaintext: &[u8],
+) -> Result<(Vec<u8>, Vec<u8>), CryptoFailure> {
+    use aes_gcm::aead::consts::{U16, U8};
+    let mut buffer = plaintext.to_vec();
+    let tag = match iv.len() {
+        12 => return gcm_encrypt(key, iv, aad, plaintext),
+        8 => AesGcm::<aes::Aes256, U8>::new_from_slice(key)
+            .map_err(|_| CryptoFailure::KeyLength(key.len()))?
+            .encrypt_in_place_detached(aes_gcm::Nonce::<U8>::from_slice(iv), aad, &mut buffer),
+        16 => AesGcm::<aes::Aes256, U16>::new_from_slice(key)
+            .map_err(|_| CryptoFailure::KeyLength(key.len()))?
+            .encrypt_in_place_detached(aes_gcm::Nonce::<U16>::from_slice(iv), aad, &mut buffer),
+        n => return Err(CryptoFailure::IvLength(n)),
+    }
+    .map_err(|_| CryptoFailure::Other("AES-GCM encryption failed".into()))?;
+    Ok((buffer, tag.to_vec()))
+}
+
 /// RSA-encrypts `data` with the given scheme.
 pub fn rsa_encrypt(
     key: &PublicKey,
