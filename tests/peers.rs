@@ -349,3 +349,112 @@ fn python() {
         min_cases: PYTHON_MIN_CASES,
     });
 }
+
+/// `--peers` with a peer that is not installed stops before any work, with
+/// exit 2 and a message naming the peer, the missing file and the script
+/// that installs it.
+#[test]
+fn peers_not_set_up_exit_2_and_name_the_setup_script() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let manifest = dir.path().join("scripts/peers/peers.json");
+    std::fs::create_dir_all(manifest.parent().expect("parent")).expect("mkdir");
+    std::fs::write(
+        &manifest,
+        r#"{"peers":[{"name":"node-jose","command":"node x.mjs",
+            "installed":"scripts/peers/node/node_modules/jose/package.json",
+            "needs":"Node.js 20.19 or later with npm"}]}"#,
+    )
+    .expect("write manifest");
+    for args in [
+        &["interop", "--cases", "1", "--peers"][..],
+        &["vectors", "run", "--peers"][..],
+    ] {
+        let output = Command::new(harness_bin())
+            .args(args)
+            .current_dir(workspace())
+            .env("JOSE_HARNESS_PEERS", &manifest)
+            .output()
+            .expect("runs");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        for needle in [
+            "the peer node-jose is not set up",
+            "node_modules/jose/package.json is missing",
+            "scripts/peers/setup.sh",
+            "Node.js 20.19",
+        ] {
+            assert!(
+                stderr.contains(needle),
+                "{args:?}: {needle:?} not in {stderr}"
+            );
+        }
+    }
+}
+
+/// Every peer of `scripts/peers/peers.json` starts, calls itself by the
+/// manifest's name, names its library versions, and agrees with the
+/// reference on a few cases of each profile it takes part in, both ways,
+/// and on every negative case (or a known quirk). `.ci/run` runs the full
+/// matrix; this is the quick form for `cargo test`.
+#[test]
+fn every_peer_answers_under_its_manifest_name_and_agrees_with_the_reference() {
+    let root = workspace();
+    let peers = jose_harness::peers::Peers::load(&root.join(jose_harness::peers::MANIFEST))
+        .expect("the manifest loads");
+    let missing = peers.missing();
+    if !missing.is_empty() {
+        let reasons: Vec<String> = missing.iter().map(ToString::to_string).collect();
+        return unavailable("--peers", &reasons.join("; "));
+    }
+    let output = Command::new(harness_bin())
+        .args([
+            "interop",
+            "--backend",
+            "reference",
+            "--peers",
+            "--cases",
+            "3",
+            "--format",
+            "json",
+        ])
+        .current_dir(&root)
+        .env_remove("JOSE_HARNESS_PEERS")
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let matrix: Value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("interop --format json: {e}; stderr: {stderr}"));
+    let implementations = matrix["implementations"]
+        .as_array()
+        .expect("implementations");
+    for peer in &peers.peers {
+        let found = implementations
+            .iter()
+            .find(|i| i["name"] == peer.name.as_str())
+            .unwrap_or_else(|| panic!("{} is not in the matrix: {implementations:?}", peer.name));
+        let library = found["library"].as_str().unwrap_or_default();
+        assert!(
+            library.chars().any(|c| c.is_ascii_digit()),
+            "{} names no library version: {library:?}",
+            peer.name
+        );
+        let takes_part = found["layers"].as_object().is_some_and(|profiles| {
+            profiles.values().any(|roles| {
+                ["produce", "consume"]
+                    .iter()
+                    .all(|role| roles[role].as_array().is_some_and(|l| !l.is_empty()))
+            })
+        });
+        assert!(
+            takes_part,
+            "{} neither produces nor consumes a whole profile: {found}",
+            peer.name
+        );
+    }
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "interop with every peer failed:\n{}\n{stderr}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+}

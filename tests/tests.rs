@@ -13,6 +13,9 @@ mod keys;
 /// Tokens minted by other implementations (Node's crypto, Python's
 /// `cryptography`) get the right verdicts.
 mod peers;
+/// The auditors' report: the Markdown summary, the self-contained HTML
+/// page, saved runs read back.
+mod report;
 /// Arbitrary and mutated input: no panic, no mutation accepted.
 mod robustness;
 /// generate → check round trips of both profiles.

@@ -125,6 +125,7 @@ struct State {
 /// One external implementation, started on first use.
 pub struct Adapter {
     command: String,
+    dir: Option<std::path::PathBuf>,
     timeout: Duration,
     state: Mutex<State>,
 }
@@ -142,6 +143,7 @@ impl Adapter {
     pub fn new(command: impl Into<String>) -> Self {
         Self {
             command: command.into(),
+            dir: None,
             timeout: DEFAULT_TIMEOUT,
             state: Mutex::new(State {
                 running: None,
@@ -157,6 +159,12 @@ impl Adapter {
         self
     }
 
+    /// The same, run in `dir` instead of the current directory.
+    pub fn in_dir(mut self, dir: impl Into<std::path::PathBuf>) -> Self {
+        self.dir = Some(dir.into());
+        self
+    }
+
     /// The command line.
     pub fn command(&self) -> &str {
         &self.command
@@ -167,7 +175,11 @@ impl Adapter {
             command: self.command.clone(),
             reason,
         };
-        let mut child = Command::new("sh")
+        let mut command = Command::new("sh");
+        if let Some(dir) = &self.dir {
+            command.current_dir(dir);
+        }
+        let mut child = command
             .arg("-c")
             .arg(&self.command)
             .stdin(Stdio::piped())

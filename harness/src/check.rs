@@ -8,7 +8,7 @@
 //! first mistake does not hide the next. Anything it could not check is
 //! listed in [`Report::not_checked`], never counted as passing.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use zeroize::Zeroizing;
 
@@ -21,7 +21,19 @@ use crate::keys::{PrivateKey, PublicKey};
 use crate::rules::{self as r, Rule, Severity};
 
 /// The two token profiles.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, clap::ValueEnum)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    clap::ValueEnum,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Profile {
     /// JWS (RS256) nested in a JWE (RSA-OAEP-256 + A256GCM).

@@ -18,6 +18,8 @@ use jose_harness::rng::HarnessRng;
 use jose_harness::rules::{self, Scope};
 use jose_harness::{interop, json, mint};
 
+mod report;
+
 /// The token conforms.
 pub const EXIT_PASS: u8 = 0;
 /// The token does not conform.
@@ -69,6 +71,11 @@ enum Command {
     /// Test vectors: generate them, or run them against every implementation.
     #[command(subcommand)]
     Vectors(VectorsCommand),
+    /// Write the report for auditors: one self-contained HTML page (or a
+    /// Markdown summary) of the vectors, the interop matrix, the rules and
+    /// the known quirks.
+    #[command(after_help = report::HELP)]
+    Report(report::ReportArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -101,6 +108,10 @@ struct VectorsRunArgs {
     /// Also run this adapter command (repeatable).
     #[arg(long, value_name = "CMD")]
     exec: Vec<String>,
+    /// Also run the project's Node and Python peers (scripts/peers/peers.json;
+    /// install them first with scripts/peers/setup.sh).
+    #[arg(long)]
+    peers: bool,
     /// One line per vector and implementation, not only the summary.
     #[arg(long)]
     all: bool,
@@ -114,13 +125,20 @@ struct VectorsRunArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]
     format: Format,
+    /// Also write the results as JSON to FILE (what `report --vectors-json`
+    /// reads), whatever --format prints.
+    #[arg(long, value_name = "FILE")]
+    save: Option<PathBuf>,
 }
 
 const INTEROP_HELP: &str = "\
 Every built-in backend takes part in the layers it implements (jws, jwe,
 context); the reference does the layers it lacks. `--exec` adds a program
 speaking the adapter protocol (one JSON request per line on stdin, one JSON
-answer per line on stdout; see DESIGN.md).
+answer per line on stdout; see DESIGN.md). `--peers` adds the project's
+Node and Python peers (jose, jsonwebtoken + node-rsa, jwcrypto, PyJWT,
+pyca/cryptography), listed in scripts/peers/peers.json and installed by
+scripts/peers/setup.sh.
 
 A cell passes when the consumer accepts the producer's token and reads the
 same claims and context. Every negative case must be rejected by every
@@ -131,7 +149,8 @@ runs its case again.
 
 Examples:
   jose-harness interop --cases 20
-  jose-harness interop --exec '.venv/bin/python scripts/peers/python-adapter.py'
+  jose-harness interop --peers
+  jose-harness interop --exec 'node my-adapter.mjs'
   jose-harness interop --seed 7 --profile moveo --case 12 --format json";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -285,6 +304,10 @@ struct InteropArgs {
     /// Also run this adapter command (repeatable).
     #[arg(long, value_name = "CMD")]
     exec: Vec<String>,
+    /// Also run the project's Node and Python peers (scripts/peers/peers.json;
+    /// install them first with scripts/peers/setup.sh).
+    #[arg(long)]
+    peers: bool,
     /// Seconds an adapter may take to answer one request.
     #[arg(long, value_name = "SECONDS", default_value_t = 30)]
     exec_timeout: u64,
@@ -294,6 +317,10 @@ struct InteropArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]
     format: Format,
+    /// Also write the matrix as JSON to FILE (what `report --interop-json`
+    /// reads), whatever --format prints.
+    #[arg(long, value_name = "FILE")]
+    save: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -324,6 +351,7 @@ pub fn run() -> Result<ExitCode> {
         Command::Interop(args) => run_interop(args),
         Command::Vectors(VectorsCommand::Generate(args)) => run_vectors_generate(args),
         Command::Vectors(VectorsCommand::Run(args)) => run_vectors_run(args),
+        Command::Report(args) => report::run(args),
     }
 }
 
@@ -811,20 +839,46 @@ fn builtin_backends(names: &str) -> Result<Vec<&'static dyn Backend>> {
         .collect()
 }
 
-/// The built-in backends named by `--backend` plus the `--exec` adapters.
+/// The built-in backends named by `--backend`, the `--exec` adapters and,
+/// with `--peers`, the project's peers.
 fn implementations(
     backends: &str,
     exec: &[String],
+    peers: bool,
     timeout: std::time::Duration,
 ) -> Result<Vec<interop::Implementation>> {
     let mut impls: Vec<interop::Implementation> = builtin_backends(backends)?
         .into_iter()
         .map(interop::Implementation::builtin)
         .collect();
-    for command in exec {
-        let adapter = jose_harness::adapter::Adapter::new(command.clone()).with_timeout(timeout);
+    let mut adapters: Vec<(String, jose_harness::adapter::Adapter)> = exec
+        .iter()
+        .map(|command| {
+            (
+                format!("the adapter `{command}`"),
+                jose_harness::adapter::Adapter::new(command.clone()),
+            )
+        })
+        .collect();
+    if peers {
+        let cwd = std::env::current_dir().context("cannot read the current directory")?;
+        let found = jose_harness::peers::Peers::find(&cwd)?;
+        for (peer, adapter) in found.adapters()? {
+            adapters.push((
+                format!(
+                    "the peer {} (`{}` in {})",
+                    peer.name,
+                    peer.command,
+                    found.root.display()
+                ),
+                adapter,
+            ));
+        }
+    }
+    for (what, adapter) in adapters {
+        let adapter = adapter.with_timeout(timeout);
         let implementation = interop::Implementation::external(adapter)
-            .with_context(|| format!("the adapter `{command}` does not work"))?;
+            .with_context(|| format!("{what} does not work"))?;
         let name = implementation.name();
         if impls.iter().any(|i| i.name() == name) {
             bail!("two implementations are called {name}; run each adapter once");
@@ -832,9 +886,16 @@ fn implementations(
         impls.push(implementation);
     }
     if impls.is_empty() {
-        bail!("no implementation to run: give --backend or --exec");
+        bail!("no implementation to run: give --backend, --exec or --peers");
     }
     Ok(impls)
+}
+
+/// Writes `value` as pretty JSON to `path` (`--save`).
+fn save_json(path: &Path, value: &impl serde::Serialize) -> Result<()> {
+    let mut text = serde_json::to_string_pretty(value)?;
+    text.push('\n');
+    std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// The quirks file given, or the bundled one.
@@ -882,19 +943,15 @@ fn run_vectors_run(args: VectorsRunArgs) -> Result<ExitCode> {
     let impls = implementations(
         &args.backend,
         &args.exec,
+        args.peers,
         std::time::Duration::from_secs(30),
     )?;
-    let total: usize = files.iter().map(|(_, f)| f.tests.len()).sum::<usize>() * impls.len();
-    let progress = indicatif::ProgressBar::with_draw_target(
-        Some(total as u64),
-        indicatif::ProgressDrawTarget::stderr(),
-    );
-    let keys = args.dir.join("keys");
     let quirks = load_quirks(args.quirks.as_deref())?;
-    let report =
-        jose_harness::vectors::run::run(&files, &keys, &impls, &quirks, &|| progress.inc(1))?;
-    progress.finish_and_clear();
+    let report = run_vectors_with_progress(&files, &args.dir.join("keys"), &impls, &quirks)?;
     let mut out = io::stdout().lock();
+    if let Some(path) = &args.save {
+        save_json(path, &report)?;
+    }
     match args.format {
         Format::Text => jose_harness::vectors::run::write_text(&report, args.all, &mut out)?,
         Format::Json => {
@@ -909,9 +966,30 @@ fn run_vectors_run(args: VectorsRunArgs) -> Result<ExitCode> {
     }))
 }
 
+/// Runs every vector on every implementation, with a progress bar on
+/// stderr (`vectors run` and `report`).
+fn run_vectors_with_progress(
+    files: &[(PathBuf, jose_harness::vectors::VectorFile)],
+    keys: &Path,
+    impls: &[interop::Implementation],
+    quirks: &interop::Quirks,
+) -> Result<jose_harness::vectors::run::RunReport> {
+    let total: usize = files.iter().map(|(_, f)| f.tests.len()).sum::<usize>() * impls.len();
+    let progress = indicatif::ProgressBar::with_draw_target(
+        Some(total as u64),
+        indicatif::ProgressDrawTarget::stderr(),
+    );
+    let report = jose_harness::vectors::run::run(files, keys, impls, quirks, &|| progress.inc(1))?;
+    progress.finish_and_clear();
+    Ok(report)
+}
+
 fn run_wycheproof(dir: &Path, args: &VectorsRunArgs) -> Result<ExitCode> {
-    if !args.exec.is_empty() {
-        bail!("--wycheproof runs the built-in backends only; leave out --exec");
+    if !args.exec.is_empty() || args.peers {
+        bail!("--wycheproof runs the built-in backends only; leave out --exec and --peers");
+    }
+    if args.save.is_some() {
+        bail!("--save writes a run of the vector files; with --wycheproof use --format json");
     }
     let suite = jose_harness::wycheproof::load(dir).with_context(|| {
         format!(
@@ -940,19 +1018,16 @@ fn run_interop(args: InteropArgs) -> Result<ExitCode> {
     let impls = implementations(
         &args.backend,
         &args.exec,
+        args.peers,
         std::time::Duration::from_secs(args.exec_timeout),
     )?;
     let quirks = load_quirks(args.quirks.as_deref())?;
-    let mut command = String::new();
-    if args.backend != "all" {
-        command.push_str(&format!(" --backend {}", args.backend));
-    }
-    for exec in &args.exec {
-        command.push_str(&format!(" --exec '{}'", exec.replace('\'', "'\\''")));
-    }
-    if let Some(path) = &args.quirks {
-        command.push_str(&format!(" --quirks {}", path.display()));
-    }
+    let command = interop_extra_args(
+        &args.backend,
+        &args.exec,
+        args.peers,
+        args.quirks.as_deref(),
+    );
     let options = interop::Options {
         cases: args.cases,
         seed: args.seed,
@@ -979,18 +1054,10 @@ fn run_interop(args: InteropArgs) -> Result<ExitCode> {
             bail!("--case {case} is not below --cases {}", args.cases);
         }
     }
-    let progress = indicatif::ProgressBar::with_draw_target(
-        Some(interop::work(&impls, &options) as u64),
-        indicatif::ProgressDrawTarget::stderr(),
-    );
-    progress.set_style(
-        indicatif::ProgressStyle::with_template(
-            "interop {bar:40} {pos}/{len} tokens judged, {elapsed} (ETA {eta})",
-        )
-        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-    );
-    let matrix = interop::run(&impls, &options, &quirks, &|| progress.inc(1));
-    progress.finish_and_clear();
+    let matrix = run_interop_with_progress(&impls, &options, &quirks);
+    if let Some(path) = &args.save {
+        save_json(path, &matrix)?;
+    }
     let mut out = io::stdout().lock();
     match args.format {
         Format::Text => jose_harness::report::matrix::write_text(&matrix, &mut out)?,
@@ -1000,4 +1067,50 @@ fn run_interop(args: InteropArgs) -> Result<ExitCode> {
         interop::MatrixVerdict::Pass => EXIT_PASS,
         interop::MatrixVerdict::Fail => EXIT_FAIL,
     }))
+}
+
+/// The options of an interop run beyond seed, cases and now, for the
+/// reproductions its failures print.
+fn interop_extra_args(
+    backend: &str,
+    exec: &[String],
+    peers: bool,
+    quirks: Option<&Path>,
+) -> String {
+    let mut command = String::new();
+    if backend != "all" {
+        command.push_str(&format!(" --backend {backend}"));
+    }
+    for exec in exec {
+        command.push_str(&format!(" --exec '{}'", exec.replace('\'', "'\\''")));
+    }
+    if peers {
+        command.push_str(" --peers");
+    }
+    if let Some(path) = quirks {
+        command.push_str(&format!(" --quirks {}", path.display()));
+    }
+    command
+}
+
+/// Runs the interop matrix with a progress bar on stderr (`interop` and
+/// `report`).
+fn run_interop_with_progress(
+    impls: &[interop::Implementation],
+    options: &interop::Options,
+    quirks: &interop::Quirks,
+) -> interop::Matrix {
+    let progress = indicatif::ProgressBar::with_draw_target(
+        Some(interop::work(impls, options) as u64),
+        indicatif::ProgressDrawTarget::stderr(),
+    );
+    progress.set_style(
+        indicatif::ProgressStyle::with_template(
+            "interop {bar:40} {pos}/{len} tokens judged, {elapsed} (ETA {eta})",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let matrix = interop::run(impls, options, quirks, &|| progress.inc(1));
+    progress.finish_and_clear();
+    matrix
 }

@@ -14,6 +14,7 @@ pub mod keys;
 pub mod mint;
 pub mod mutate;
 pub mod padding;
+pub mod peers;
 pub mod report;
 pub mod rng;
 pub mod rules;

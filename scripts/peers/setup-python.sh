@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Makes the Python the Python peer test needs: a virtual environment in
-# .venv at the workspace root (git-ignored) with the exact pins of
-# scripts/peers/requirements.txt (pyca/cryptography). tests/peers.rs looks
-# for $JOSE_HARNESS_PYTHON, then .venv/bin/python, then python3.
+# Makes the Python the Python peers need: a virtual environment in .venv at
+# the workspace root (git-ignored) with the exact pins of
+# scripts/peers/requirements.txt (pyca/cryptography for python-mint.py and
+# python-adapter.py, jwcrypto for jwcrypto-adapter.py, PyJWT for
+# pyjwt-adapter.py). tests/peers.rs looks for $JOSE_HARNESS_PYTHON, then
+# .venv/bin/python, then python3.
 #
 #   scripts/peers/setup-python.sh                  # with python3 from PATH
 #   PYTHON=python3.12 scripts/peers/setup-python.sh
@@ -31,21 +33,28 @@ digest() {
   "$1" -c 'import hashlib, sys; print(hashlib.sha256(open(sys.argv[1], "rb").read()).hexdigest())' "$requirements"
 }
 
-# What the report names: the versions that will mint the tokens.
+# What the report names: the versions that will mint and judge the tokens.
 versions() {
   "$venv_python" -c 'import platform, cryptography
+from importlib import metadata
 try:
     from cryptography.hazmat.backends.openssl import backend
     openssl = backend.openssl_version_text()
 except Exception:
     openssl = "OpenSSL version unknown"
-print("Python", platform.python_version() + ", cryptography", cryptography.__version__ + ",", openssl)'
+def version(name):
+    try:
+        return metadata.version(name)
+    except Exception:
+        return "missing"
+print("Python", platform.python_version() + ", cryptography", cryptography.__version__ + ",", openssl + ",",
+      "jwcrypto", version("jwcrypto") + ", PyJWT", version("PyJWT"))'
 }
 
 # Up to date: nothing to do.
 if [ -x "$venv_python" ] && [ -f "$stamp" ] &&
   [ "$(cat "$stamp")" = "$(digest "$venv_python" 2>/dev/null)" ] &&
-  "$venv_python" -c 'import cryptography' 2>/dev/null; then
+  "$venv_python" -c 'import cryptography, jwcrypto, jwt' 2>/dev/null; then
   say ".venv is up to date ($(versions))"
   exit 0
 fi

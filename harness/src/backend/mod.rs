@@ -9,7 +9,7 @@
 
 use std::fmt::Debug;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
 use crate::keys::{PrivateKey, PublicKey};
@@ -199,7 +199,7 @@ pub struct Stacked {
 }
 
 /// The parts of the two profiles' cryptography, for saying who did what.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Layer {
     /// The RS256 JWS (iAdvize inner token, Moveo token).

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 use crate::adapter::{Adapter, AdapterError};
@@ -118,7 +118,7 @@ impl CaseKeys {
 }
 
 /// The key files of a failure's reproduction.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KeyNames {
     /// Signing key (`vectors/keys/NAME-private.pem`; verify with `-public`).
     pub customer: String,
@@ -422,7 +422,7 @@ impl Default for Options {
 }
 
 /// An implementation as the report lists it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Member {
     /// Name.
     pub name: String,
@@ -434,7 +434,7 @@ pub struct Member {
 }
 
 /// The layers an implementation does itself in a profile.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Roles {
     /// As producer.
     pub produce: Vec<Layer>,
@@ -443,7 +443,7 @@ pub struct Roles {
 }
 
 /// One producer × consumer cell.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Cell {
     /// Profile.
     pub profile: Profile,
@@ -458,7 +458,7 @@ pub struct Cell {
 }
 
 /// A disagreement, with what it takes to reproduce it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Failure {
     /// Profile.
     pub profile: Profile,
@@ -479,7 +479,7 @@ pub struct Failure {
 }
 
 /// How a consumer's outcome on a negative case is judged.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Judgement {
     /// Rejected, as it must be.
@@ -493,7 +493,7 @@ pub enum Judgement {
 }
 
 /// One consumer's answer to a negative case.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NegativeOutcome {
     /// The consumer.
     pub consumer: String,
@@ -504,14 +504,14 @@ pub struct NegativeOutcome {
 }
 
 /// One negative case sent to every consumer.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Negative {
     /// Its name (`iadvize/jwe.tag.bitflip`).
     pub case: String,
     /// The rule that must fire.
-    pub rule: &'static str,
+    pub rule: String,
     /// What is wrong with the token.
-    pub what: &'static str,
+    pub what: String,
     /// The token (signed by `customer-test`, for `recipient-test`).
     pub token: String,
     /// Every consumer's answer.
@@ -519,7 +519,7 @@ pub struct Negative {
 }
 
 /// A quirk that did not happen.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Stale {
     /// The quirk.
     pub quirk: Quirk,
@@ -528,7 +528,7 @@ pub struct Stale {
 }
 
 /// Overall result.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum MatrixVerdict {
     /// Everyone agreed.
@@ -538,7 +538,7 @@ pub enum MatrixVerdict {
 }
 
 /// The result of a run.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Matrix {
     /// Pass or fail.
     pub verdict: MatrixVerdict,
@@ -923,8 +923,8 @@ fn run_negatives(
                 .collect();
             Negative {
                 case: name,
-                rule: mutation.rule.id,
-                what: mutation.what,
+                rule: mutation.rule.id.to_owned(),
+                what: mutation.what.to_owned(),
                 token: token.unwrap_or_default(),
                 outcomes,
             }
@@ -947,7 +947,7 @@ fn judge(
                 match quirks.find(name, case) {
                     Some(q) => (
                         Judgement::Quirk,
-                        format!("rejected with {detail} (known quirk: {})", q.reason),
+                        format!("rejected with {detail} ({})", q.explain()),
                     ),
                     None => (Judgement::WrongRule, format!("rejected with {detail}")),
                 }
@@ -958,10 +958,7 @@ fn judge(
             }
         }
         Outcome::Accepted { .. } => match quirks.find(name, case) {
-            Some(q) => (
-                Judgement::Quirk,
-                format!("accepted (known quirk: {})", q.reason),
-            ),
+            Some(q) => (Judgement::Quirk, format!("accepted ({})", q.explain())),
             None => (Judgement::Disagreement, "accepted it".to_owned()),
         },
         Outcome::Crashed { detail } => (Judgement::Disagreement, format!("crashed: {detail}")),

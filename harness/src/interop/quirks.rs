@@ -4,9 +4,11 @@
 //! failure unless it is listed here; a listed quirk that no longer happens
 //! is reported as stale, so the file cannot rot.
 //!
-//! The file is JSON: `{"quirks": [{"implementation", "case", "reason"}]}`,
-//! where `case` is a negative case's name (`iadvize/jws.b64.padding`) or a
-//! `*` pattern over names (`*/jws.b64.padding`).
+//! The file is JSON: `{"quirks": [{"implementation", "library", "case",
+//! "reason"}]}`, where `case` is a negative case's name
+//! (`iadvize/jws.b64.padding`) or a `*` pattern over names
+//! (`*/jws.b64.padding`), and `library` the library and version the quirk
+//! was seen with (optional, but every bundled quirk has it).
 
 use serde::{Deserialize, Serialize};
 
@@ -19,6 +21,9 @@ pub const BUNDLED: &str = include_str!("../../data/quirks.json");
 pub struct Quirk {
     /// The implementation's name in the matrix (`python-cryptography`).
     pub implementation: String,
+    /// The library and version it was seen with (`jose 6.2.17`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub library: Option<String>,
     /// The negative case, or a pattern with `*`.
     pub case: String,
     /// Why it behaves so, and whether it matters.
@@ -53,6 +58,16 @@ impl Quirks {
     }
 }
 
+impl Quirk {
+    /// How reports say it: `known quirk of LIBRARY: REASON`.
+    pub fn explain(&self) -> String {
+        match &self.library {
+            Some(library) => format!("known quirk of {library}: {}", self.reason),
+            None => format!("known quirk: {}", self.reason),
+        }
+    }
+}
+
 /// Whether `name` matches `pattern`, where `*` matches any run of
 /// characters.
 pub fn matches(pattern: &str, name: &str) -> bool {
@@ -77,6 +92,10 @@ mod tests {
     fn the_bundled_file_parses_and_every_quirk_has_a_reason() {
         let quirks = Quirks::parse(BUNDLED).expect("harness/data/quirks.json parses");
         assert!(quirks.quirks.iter().all(|q| q.reason.len() > 20));
+        assert!(
+            quirks.quirks.iter().all(|q| q.library.is_some()),
+            "every bundled quirk names the library and version it was seen with"
+        );
     }
 
     #[test]

@@ -1,10 +1,14 @@
-//! Writing reports: one small trait, one file per format.
+//! Writing reports: one small trait, one file per format; and the
+//! auditors' report of a whole run ([`audit`], as [`html`] or [`markdown`]).
 
 use std::io::{self, Write};
 
 use crate::check::Report;
 
+pub mod audit;
+pub mod html;
 pub mod json;
+pub mod markdown;
 pub mod matrix;
 pub mod text;
 

@@ -6,7 +6,7 @@
 use std::io::{self, Write};
 use std::path::Path;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{Expected, Vector, VectorError, VectorFile};
 use crate::check::Profile;
@@ -14,7 +14,7 @@ use crate::interop::{Implementation, Outcome, Quirks};
 use crate::keys::{self, PrivateKey};
 
 /// One unexpected outcome.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Unexpected {
     /// The vector's id.
     pub id: String,
@@ -27,7 +27,7 @@ pub struct Unexpected {
 }
 
 /// One implementation's results.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Row {
     /// The implementation.
     pub implementation: String,
@@ -40,7 +40,7 @@ pub struct Row {
 }
 
 /// The result of a run.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RunReport {
     /// How many vectors were read.
     pub vectors: usize,
@@ -57,7 +57,7 @@ pub struct RunReport {
 }
 
 /// Keys by name from `dir` (`<name>-public.pem`, `<name>-private.pem`).
-fn private_key(dir: &Path, name: &str) -> Result<PrivateKey, VectorError> {
+pub(crate) fn private_key(dir: &Path, name: &str) -> Result<PrivateKey, VectorError> {
     let path = dir.join(format!("{name}-private.pem"));
     let loaded = keys::load_file(&path).map_err(|e| VectorError::Invalid {
         path: path.clone(),
@@ -159,7 +159,7 @@ pub fn run(
                             implementation: rows[i].implementation.clone(),
                             expected: describe(vector),
                             actual: match quirk {
-                                Some(q) => format!("{actual}; known quirk: {}", q.reason),
+                                Some(q) => format!("{actual}; {}", q.explain()),
                                 None => actual,
                             },
                         };

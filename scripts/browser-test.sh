@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# The auditors' report in a real browser: loads REPORT_DIR/index.html in
+# headless Chromium from file:// and checks that nothing fails in the
+# console, that the filters change the rows shown, that a click on a row
+# shows that vector's detail, and saves REPORT_DIR/screenshot.png.
+#
+#   scripts/browser-test.sh                  make target/report, then test it
+#   scripts/browser-test.sh -- OPTIONS…      the same, passing OPTIONS to
+#                                            `jose-harness report` (e.g. --exec CMD)
+#   scripts/browser-test.sh REPORT_DIR       test a report made already
+#
+# Installs what it needs when missing: Debian's `chromium` (apt-get, as
+# root or with sudo) and the pinned puppeteer-core (npm ci into
+# scripts/browser/node_modules). CHROMIUM=/path/to/chromium overrides the
+# browser. Exit 0 when the page works, 1 when it does not, 2 when the test
+# could not run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '==> %s\n' "$*"; }
+die() { printf 'browser test: %s\n' "$*" >&2; exit 2; }
+
+report_dir=target/report
+report_args=()
+make_report=yes
+if [[ $# -gt 0 && $1 == -- ]]; then
+  shift
+  report_args=("$@")
+elif [[ $# -gt 0 ]]; then
+  report_dir=$1
+  make_report=no
+  [[ -f $report_dir/index.html ]] || die "$report_dir/index.html does not exist"
+fi
+
+# The browser: Debian's chromium.
+chromium=${CHROMIUM:-}
+if [[ -z $chromium ]]; then
+  chromium=$(command -v chromium || command -v chromium-browser || true)
+fi
+if [[ -z $chromium ]]; then
+  step "installing Debian's chromium"
+  if [[ $(id -u) -eq 0 ]]; then
+    sudo=()
+  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+    sudo=(sudo)
+  else
+    die "chromium is missing and cannot be installed without root: run 'sudo apt-get install chromium', or set CHROMIUM"
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo[@]}" apt-get update -qq
+  "${sudo[@]}" apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null
+  chromium=$(command -v chromium) || die "apt-get installed chromium, but it is not on PATH"
+fi
+"$chromium" --version 2>/dev/null || die "$chromium does not run"
+
+# The driver: puppeteer-core, pinned in scripts/browser/package-lock.json.
+command -v node >/dev/null 2>&1 || die "node is missing (apt-get install nodejs)"
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+[[ $node_major -ge 18 ]] || die "node $(node --version) is too old: puppeteer-core needs 18 or later"
+if ! cmp -s scripts/browser/package-lock.json scripts/browser/node_modules/.installed-lock 2>/dev/null; then
+  step "installing puppeteer-core (npm ci)"
+  (cd scripts/browser && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+  cp scripts/browser/package-lock.json scripts/browser/node_modules/.installed-lock
+fi
+
+# The report, unless one was given.
+if [[ $make_report == yes ]]; then
+  shown=""
+  [[ ${#report_args[@]} -eq 0 ]] || printf -v shown ' %q' "${report_args[@]}"
+  step "making the report: jose-harness report --out $report_dir$shown"
+  status=0
+  cargo run --quiet -p jose-harness -- report --out "$report_dir" "${report_args[@]}" || status=$?
+  # 1: written, with unexpected results (the page shows them); it is still
+  # the page under test.
+  [[ $status -le 1 ]] || die "jose-harness report failed (exit $status)"
+fi
+
+step "loading $report_dir/index.html in headless chromium"
+CHROMIUM=$chromium node scripts/browser/check-report.mjs "$report_dir"
