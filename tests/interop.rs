@@ -11,7 +11,7 @@ use jose_harness::interop::{self, Implementation, Judgement, MatrixVerdict, Opti
 use jose_harness::keys::{PrivateKey, PublicKey};
 use jose_harness::report::matrix;
 use jose_harness::rules::Severity;
-use jose_harness_tests::{harness_bin, python_with_cryptography, workspace};
+use jose_harness_tests::{builtins, harness_bin, python_with_cryptography, workspace};
 use serde_json::Value;
 use zeroize::Zeroizing;
 
@@ -81,13 +81,6 @@ impl Backend for SignsPss {
 
 static SKIPS_TAG_CHECK: SkipsTagCheck = SkipsTagCheck;
 static SIGNS_PSS: SignsPss = SignsPss;
-
-fn builtins() -> Vec<Implementation> {
-    jose_harness::backend::all()
-        .into_iter()
-        .map(Implementation::builtin)
-        .collect()
-}
 
 fn options(cases: usize, profiles: &[Profile]) -> Options {
     Options {

@@ -340,3 +340,27 @@ pub fn python_with_cryptography(peer: &str) -> Option<(OsString, String)> {
         }
     }
 }
+
+/// The committed vectors' directory.
+pub fn vectors_dir() -> PathBuf {
+    workspace().join("vectors")
+}
+
+/// Every built-in backend as an implementation of the interop matrix and
+/// the vector runner.
+pub fn builtins() -> Vec<jose_harness::interop::Implementation> {
+    backend::all()
+        .into_iter()
+        .map(jose_harness::interop::Implementation::builtin)
+        .collect()
+}
+
+/// `vectors run` of `files` (with the committed keys) on `impls`.
+pub fn run_vectors(
+    files: &[(PathBuf, jose_harness::vectors::VectorFile)],
+    impls: &[jose_harness::interop::Implementation],
+    quirks: &jose_harness::interop::Quirks,
+) -> jose_harness::vectors::run::RunReport {
+    jose_harness::vectors::run::run(files, &vectors_dir().join("keys"), impls, quirks, &|| {})
+        .expect("the vectors run")
+}

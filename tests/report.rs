@@ -20,17 +20,6 @@ use sha2::{Digest, Sha256};
 const DATA_OPEN: &str = r#"<script type="application/json" id="audit-data">"#;
 const HOSTILE: &str = "</script><script>alert(1)</script><!--";
 
-fn vectors_dir() -> PathBuf {
-    workspace().join("vectors")
-}
-
-fn builtins() -> Vec<Implementation> {
-    jose_harness::backend::all()
-        .into_iter()
-        .map(Implementation::builtin)
-        .collect()
-}
-
 /// What the report tests read: the vector files, their run on every
 /// built-in backend, and a small matrix.
 struct Runs {
@@ -46,14 +35,7 @@ fn runs() -> &'static Runs {
     RUNS.get_or_init(|| {
         let files = vectors::load_dir(&vectors_dir()).expect("vectors load");
         let impls = builtins();
-        let report = run::run(
-            &files,
-            &vectors_dir().join("keys"),
-            &impls,
-            &Quirks::bundled(),
-            &|| {},
-        )
-        .expect("vectors run");
+        let report = run_vectors(&files, &impls, &Quirks::bundled());
         let options = interop::Options {
             cases: 2,
             seed: 5,
@@ -298,14 +280,7 @@ fn hostile_vector() -> (Vec<(PathBuf, VectorFile)>, run::RunReport) {
         .into_iter()
         .map(Implementation::builtin)
         .collect();
-    let report = run::run(
-        &files,
-        &vectors_dir().join("keys"),
-        &reference,
-        &Quirks::default(),
-        &|| {},
-    )
-    .expect("runs");
+    let report = run_vectors(&files, &reference, &Quirks::default());
     (files, report)
 }
 

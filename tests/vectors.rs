@@ -4,21 +4,10 @@
 
 use std::path::{Path, PathBuf};
 
-use jose_harness::interop::{Implementation, Quirks};
+use jose_harness::interop::Quirks;
 use jose_harness::rules::{self, Severity};
 use jose_harness::vectors::{self, generate, run, Expected, VectorError};
-use jose_harness_tests::workspace;
-
-fn vectors_dir() -> PathBuf {
-    workspace().join("vectors")
-}
-
-fn builtins() -> Vec<Implementation> {
-    jose_harness::backend::all()
-        .into_iter()
-        .map(Implementation::builtin)
-        .collect()
-}
+use jose_harness_tests::{builtins, run_vectors, vectors_dir};
 
 #[test]
 fn the_committed_vectors_are_exactly_what_the_default_seed_generates() {
@@ -135,9 +124,8 @@ fn vector_files_refuse_unknown_fields_and_wrong_counts() {
 #[test]
 fn every_backend_gets_every_vector_right_and_a_wrong_expectation_is_caught() {
     let mut files = vectors::load_dir(&vectors_dir()).expect("loads");
-    let keys = vectors_dir().join("keys");
     let impls = builtins();
-    let report = run::run(&files, &keys, &impls, &Quirks::default(), &|| {}).expect("runs");
+    let report = run_vectors(&files, &impls, &Quirks::default());
     assert!(report.unexpected.is_empty(), "{:#?}", report.unexpected);
     for row in &report.rows {
         assert!(row.run > 0 && row.passed == row.run, "{row:?}");
@@ -151,7 +139,7 @@ fn every_backend_gets_every_vector_right_and_a_wrong_expectation_is_caught() {
     };
     file.tests[0].expect.verdict = flipped;
     let id = file.tests[0].id.clone();
-    let report = run::run(&files, &keys, &impls, &Quirks::default(), &|| {}).expect("runs");
+    let report = run_vectors(&files, &impls, &Quirks::default());
     let flagged: Vec<&str> = report
         .unexpected
         .iter()
@@ -164,14 +152,7 @@ fn every_backend_gets_every_vector_right_and_a_wrong_expectation_is_caught() {
 #[test]
 fn snapshot_of_the_full_run() {
     let files = vectors::load_dir(&vectors_dir()).expect("loads");
-    let mut report = run::run(
-        &files,
-        &vectors_dir().join("keys"),
-        &builtins(),
-        &Quirks::default(),
-        &|| {},
-    )
-    .expect("runs");
+    let mut report = run_vectors(&files, &builtins(), &Quirks::default());
     for row in &mut report.rows {
         row.library = "[library versions]".into();
     }

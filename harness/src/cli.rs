@@ -97,11 +97,10 @@ struct VectorsGenerateArgs {
     seed: u64,
 }
 
+/// Who takes part in `vectors run`, `interop` and `report`, and the
+/// quirks they are judged with.
 #[derive(Debug, Args)]
-struct VectorsRunArgs {
-    /// The vectors directory (with keys/).
-    #[arg(long, default_value = "vectors")]
-    dir: PathBuf,
+struct Who {
     /// Built-in backends: `all`, or names separated by commas.
     #[arg(long, value_name = "NAMES|all", default_value = "all")]
     backend: String,
@@ -112,12 +111,60 @@ struct VectorsRunArgs {
     /// install them first with scripts/peers/setup.sh).
     #[arg(long)]
     peers: bool,
-    /// One line per vector and implementation, not only the summary.
-    #[arg(long)]
-    all: bool,
+    /// Seconds an adapter may take to answer one request.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    exec_timeout: u64,
     /// Known-quirks file (JSON) instead of the bundled one.
     #[arg(long, value_name = "FILE")]
     quirks: Option<PathBuf>,
+}
+
+impl Who {
+    /// The built-in backends named by `--backend`, the `--exec` adapters
+    /// and, with `--peers`, the project's peers.
+    fn implementations(&self) -> Result<Vec<interop::Implementation>> {
+        implementations(
+            &self.backend,
+            &self.exec,
+            self.peers,
+            std::time::Duration::from_secs(self.exec_timeout),
+        )
+    }
+
+    /// The quirks file given, or the bundled one.
+    fn quirks(&self) -> Result<interop::Quirks> {
+        load_quirks(self.quirks.as_deref())
+    }
+
+    /// These options as they are given again in a reproduction command.
+    fn as_args(&self) -> String {
+        let mut command = String::new();
+        if self.backend != "all" {
+            command.push_str(&format!(" --backend {}", self.backend));
+        }
+        for exec in &self.exec {
+            command.push_str(&format!(" --exec '{}'", exec.replace('\'', "'\\''")));
+        }
+        if self.peers {
+            command.push_str(" --peers");
+        }
+        if let Some(path) = &self.quirks {
+            command.push_str(&format!(" --quirks {}", path.display()));
+        }
+        command
+    }
+}
+
+#[derive(Debug, Args)]
+struct VectorsRunArgs {
+    /// The vectors directory (with keys/).
+    #[arg(long, default_value = "vectors")]
+    dir: PathBuf,
+    #[command(flatten)]
+    who: Who,
+    /// One line per vector and implementation, not only the summary.
+    #[arg(long)]
+    all: bool,
     /// Run Project Wycheproof's JOSE vectors from this directory instead
     /// (json_web_signature_test.json, json_web_encryption_test.json).
     #[arg(long, value_name = "DIR")]
@@ -298,22 +345,8 @@ struct InteropArgs {
     /// Skip the negative cases.
     #[arg(long, conflicts_with = "negative")]
     no_negative: bool,
-    /// Built-in backends taking part: `all`, or names separated by commas.
-    #[arg(long, value_name = "NAMES|all", default_value = "all")]
-    backend: String,
-    /// Also run this adapter command (repeatable).
-    #[arg(long, value_name = "CMD")]
-    exec: Vec<String>,
-    /// Also run the project's Node and Python peers (scripts/peers/peers.json;
-    /// install them first with scripts/peers/setup.sh).
-    #[arg(long)]
-    peers: bool,
-    /// Seconds an adapter may take to answer one request.
-    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
-    exec_timeout: u64,
-    /// Known-quirks file (JSON) instead of the bundled one.
-    #[arg(long, value_name = "FILE")]
-    quirks: Option<PathBuf>,
+    #[command(flatten)]
+    who: Who,
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]
     format: Format,
@@ -940,13 +973,8 @@ fn run_vectors_run(args: VectorsRunArgs) -> Result<ExitCode> {
         return run_wycheproof(dir, &args);
     }
     let files = jose_harness::vectors::load_dir(&args.dir)?;
-    let impls = implementations(
-        &args.backend,
-        &args.exec,
-        args.peers,
-        std::time::Duration::from_secs(30),
-    )?;
-    let quirks = load_quirks(args.quirks.as_deref())?;
+    let impls = args.who.implementations()?;
+    let quirks = args.who.quirks()?;
     let report = run_vectors_with_progress(&files, &args.dir.join("keys"), &impls, &quirks)?;
     let mut out = io::stdout().lock();
     if let Some(path) = &args.save {
@@ -985,7 +1013,7 @@ fn run_vectors_with_progress(
 }
 
 fn run_wycheproof(dir: &Path, args: &VectorsRunArgs) -> Result<ExitCode> {
-    if !args.exec.is_empty() || args.peers {
+    if !args.who.exec.is_empty() || args.who.peers {
         bail!("--wycheproof runs the built-in backends only; leave out --exec and --peers");
     }
     if args.save.is_some() {
@@ -997,7 +1025,7 @@ fn run_wycheproof(dir: &Path, args: &VectorsRunArgs) -> Result<ExitCode> {
             dir.display()
         )
     })?;
-    let backends = builtin_backends(&args.backend)?;
+    let backends = builtin_backends(&args.who.backend)?;
     let report = jose_harness::wycheproof::run(&suite, &backends);
     let mut out = io::stdout().lock();
     match args.format {
@@ -1015,19 +1043,9 @@ fn run_wycheproof(dir: &Path, args: &VectorsRunArgs) -> Result<ExitCode> {
 }
 
 fn run_interop(args: InteropArgs) -> Result<ExitCode> {
-    let impls = implementations(
-        &args.backend,
-        &args.exec,
-        args.peers,
-        std::time::Duration::from_secs(args.exec_timeout),
-    )?;
-    let quirks = load_quirks(args.quirks.as_deref())?;
-    let command = interop_extra_args(
-        &args.backend,
-        &args.exec,
-        args.peers,
-        args.quirks.as_deref(),
-    );
+    let impls = args.who.implementations()?;
+    let quirks = args.who.quirks()?;
+    let command = args.who.as_args();
     let options = interop::Options {
         cases: args.cases,
         seed: args.seed,
@@ -1067,30 +1085,6 @@ fn run_interop(args: InteropArgs) -> Result<ExitCode> {
         interop::MatrixVerdict::Pass => EXIT_PASS,
         interop::MatrixVerdict::Fail => EXIT_FAIL,
     }))
-}
-
-/// The options of an interop run beyond seed, cases and now, for the
-/// reproductions its failures print.
-fn interop_extra_args(
-    backend: &str,
-    exec: &[String],
-    peers: bool,
-    quirks: Option<&Path>,
-) -> String {
-    let mut command = String::new();
-    if backend != "all" {
-        command.push_str(&format!(" --backend {backend}"));
-    }
-    for exec in exec {
-        command.push_str(&format!(" --exec '{}'", exec.replace('\'', "'\\''")));
-    }
-    if peers {
-        command.push_str(" --peers");
-    }
-    if let Some(path) = quirks {
-        command.push_str(&format!(" --quirks {}", path.display()));
-    }
-    command
 }
 
 /// Runs the interop matrix with a progress bar on stderr (`interop` and

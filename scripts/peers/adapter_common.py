@@ -542,6 +542,22 @@ def encode_response(response):
         return json.dumps(fallback, ensure_ascii=True)
 
 
+def serve(argv, name, profiles, produce, consume, prog, version):
+    """An adapter's whole main: answers `describe` with `name`, the
+    libraries `version()` names and `profiles` (produced and consumed
+    alike), and hands `produce` and `consume` their requests."""
+
+    def describe(_request):
+        return {
+            "name": name,
+            "library": version(),
+            "capabilities": {"produce": list(profiles), "consume": list(profiles)},
+        }
+
+    ops = {"describe": describe, "produce": produce, "consume": consume}
+    return main(argv, ops, prog, version)
+
+
 def main(argv, ops, prog, version):
     """The adapter's main: `--version` prints `version()`; no argument runs
     the protocol loop on stdin until EOF (exit 0)."""

@@ -240,20 +240,7 @@ def consume(request):
 # ---- the loop ----------------------------------------------------------------
 
 
-def describe(_request):
-    return {
-        "name": NAME,
-        "library": library_version(),
-        "capabilities": {"produce": list(PROFILES), "consume": list(PROFILES)},
-    }
-
-
-OPS = {"describe": describe, "produce": produce, "consume": consume}
-
-
-def main(argv):
-    return common.main(argv, OPS, "jwcrypto-adapter", library_version)
-
-
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(
+        common.serve(sys.argv[1:], NAME, PROFILES, produce, consume, "jwcrypto-adapter", library_version)
+    )

@@ -13,8 +13,8 @@ use jose_harness::report::{audit, html, markdown};
 use jose_harness::vectors::run::RunReport;
 
 use super::{
-    builtin_backends, implementations, interop_extra_args, load_quirks, run_interop_with_progress,
-    run_vectors_with_progress, EXIT_FAIL, EXIT_PASS,
+    builtin_backends, run_interop_with_progress, run_vectors_with_progress, Who, EXIT_FAIL,
+    EXIT_PASS,
 };
 
 /// Interop cases per profile of a report: fewer than `interop`'s default,
@@ -72,27 +72,14 @@ pub struct ReportArgs {
     /// The vectors directory (with keys/).
     #[arg(long, default_value = "vectors")]
     dir: PathBuf,
-    /// Built-in backends: `all`, or names separated by commas.
-    #[arg(long, value_name = "NAMES|all", default_value = "all")]
-    backend: String,
-    /// Also run this adapter command (repeatable).
-    #[arg(long, value_name = "CMD")]
-    exec: Vec<String>,
-    /// Also run the project's Node and Python peers (scripts/peers/peers.json).
-    #[arg(long)]
-    peers: bool,
+    #[command(flatten)]
+    who: Who,
     /// Interop cases per profile.
     #[arg(long, default_value_t = DEFAULT_CASES)]
     cases: usize,
     /// Seed of the interop cases.
     #[arg(long, default_value_t = interop::DEFAULT_SEED)]
     seed: u64,
-    /// Seconds an adapter may take to answer one request.
-    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
-    exec_timeout: u64,
-    /// Known-quirks file (JSON) instead of the bundled one.
-    #[arg(long, value_name = "FILE")]
-    quirks: Option<PathBuf>,
     /// Also run Project Wycheproof's JOSE files from this directory on the
     /// built-in backends.
     #[arg(long, value_name = "DIR")]
@@ -124,15 +111,10 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
         bail!("--out DIR is required: the page is written to DIR/index.html");
     }
     let files = jose_harness::vectors::load_dir(&args.dir)?;
-    let quirks = load_quirks(args.quirks.as_deref())?;
+    let quirks = args.who.quirks()?;
     // Start the implementations (and their adapters) once, for both runs.
     let impls = if args.vectors_json.is_none() || args.interop_json.is_none() {
-        implementations(
-            &args.backend,
-            &args.exec,
-            args.peers,
-            std::time::Duration::from_secs(args.exec_timeout),
-        )?
+        args.who.implementations()?
     } else {
         Vec::new()
     };
@@ -146,12 +128,7 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
             let options = interop::Options {
                 cases: args.cases,
                 seed: args.seed,
-                extra_args: interop_extra_args(
-                    &args.backend,
-                    &args.exec,
-                    args.peers,
-                    args.quirks.as_deref(),
-                ),
+                extra_args: args.who.as_args(),
                 ..interop::Options::default()
             };
             run_interop_with_progress(&impls, &options, &quirks)
@@ -170,7 +147,7 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
             eprintln!("running Wycheproof's JOSE files from {}", dir.display());
             Some(jose_harness::wycheproof::run(
                 &suite,
-                &builtin_backends(&args.backend)?,
+                &builtin_backends(&args.who.backend)?,
             ))
         }
     };

@@ -562,6 +562,43 @@ pub struct Matrix {
     pub failure_count: usize,
 }
 
+/// One profile's cells, with its producers and consumers in the order
+/// they first appear (the rows and columns of a table).
+#[derive(Debug)]
+pub struct Grid<'a> {
+    /// The cells of the profile.
+    pub cells: Vec<&'a Cell>,
+    /// Row names.
+    pub producers: Vec<&'a str>,
+    /// Column names.
+    pub consumers: Vec<&'a str>,
+}
+
+impl Matrix {
+    /// The table of `profile`; `None` when it has no cell.
+    pub fn grid(&self, profile: Profile) -> Option<Grid<'_>> {
+        let cells: Vec<&Cell> = self.cells.iter().filter(|c| c.profile == profile).collect();
+        if cells.is_empty() {
+            return None;
+        }
+        let mut producers: Vec<&str> = Vec::new();
+        let mut consumers: Vec<&str> = Vec::new();
+        for c in &cells {
+            if !producers.contains(&c.producer.as_str()) {
+                producers.push(&c.producer);
+            }
+            if !consumers.contains(&c.consumer.as_str()) {
+                consumers.push(&c.consumer);
+            }
+        }
+        Some(Grid {
+            cells,
+            producers,
+            consumers,
+        })
+    }
+}
+
 /// A seed for one producer's randomness in one case, independent of the
 /// order threads run in.
 fn case_seed(seed: u64, profile: Profile, case: usize, producer: usize) -> u64 {

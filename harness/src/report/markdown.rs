@@ -6,7 +6,7 @@ use std::io::{self, Write};
 
 use super::audit::{AuditData, Status};
 use crate::check::Profile;
-use crate::interop::{Judgement, MatrixVerdict};
+use crate::interop::{self, Judgement, MatrixVerdict};
 
 /// At most this many unexpected results are listed one by one.
 const LISTED: usize = 30;
@@ -176,20 +176,14 @@ pub fn write(data: &AuditData, out: &mut dyn Write) -> io::Result<()> {
 
     if let Some(m) = &data.matrix {
         for profile in Profile::ALL {
-            let cells: Vec<_> = m.cells.iter().filter(|c| c.profile == profile).collect();
-            if cells.is_empty() {
+            let Some(interop::Grid {
+                cells,
+                producers,
+                consumers,
+            }) = m.grid(profile)
+            else {
                 continue;
-            }
-            let mut producers: Vec<&str> = Vec::new();
-            let mut consumers: Vec<&str> = Vec::new();
-            for c in &cells {
-                if !producers.contains(&c.producer.as_str()) {
-                    producers.push(&c.producer);
-                }
-                if !consumers.contains(&c.consumer.as_str()) {
-                    consumers.push(&c.consumer);
-                }
-            }
+            };
             writeln!(out)?;
             writeln!(
                 out,

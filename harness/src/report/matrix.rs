@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use super::utc;
 use crate::check::Profile;
-use crate::interop::{Judgement, Matrix, MatrixVerdict};
+use crate::interop::{self, Judgement, Matrix, MatrixVerdict};
 
 /// Writes the matrix as pretty JSON.
 pub fn write_json(matrix: &Matrix, out: &mut dyn Write) -> io::Result<()> {
@@ -65,24 +65,14 @@ pub fn write_text(matrix: &Matrix, out: &mut dyn Write) -> io::Result<()> {
         writeln!(out, "  {:<width$}  {}", "", member.library)?;
     }
     for profile in Profile::ALL {
-        let cells: Vec<_> = matrix
-            .cells
-            .iter()
-            .filter(|c| c.profile == profile)
-            .collect();
-        if cells.is_empty() {
+        let Some(interop::Grid {
+            cells,
+            producers,
+            consumers,
+        }) = matrix.grid(profile)
+        else {
             continue;
-        }
-        let mut producers: Vec<&str> = Vec::new();
-        let mut consumers: Vec<&str> = Vec::new();
-        for c in &cells {
-            if !producers.contains(&c.producer.as_str()) {
-                producers.push(&c.producer);
-            }
-            if !consumers.contains(&c.consumer.as_str()) {
-                consumers.push(&c.consumer);
-            }
-        }
+        };
         writeln!(out)?;
         writeln!(
             out,
