@@ -294,3 +294,30 @@ fn key_debug_output_never_shows_material() {
     let d = b64::encode_std(&key.rsa().d().to_bytes_be());
     assert!(!debug.contains(&d[..16]));
 }
+
+/// A private JWK without p and q whose modulus or private exponent is
+/// degenerate is an error naming the JWK, not a panic in the prime
+/// recovery (found by the `keys` fuzz target).
+#[test]
+fn degenerate_private_jwks_without_primes_are_errors_not_panics() {
+    let n = jose_harness::b64::encode_url(&keys().customer.public().rsa().n().to_bytes_be());
+    for (what, jwk) in [
+        (
+            "zero d",
+            json!({"kty": "RSA", "n": n, "e": "AQAB", "d": ""}),
+        ),
+        (
+            "zero n",
+            json!({"kty": "RSA", "n": "", "e": "AQAB", "d": "AQAB"}),
+        ),
+    ] {
+        let text = jwk.to_string();
+        let result = std::panic::catch_unwind(|| keys::parse(text.as_bytes(), "test.jwk"));
+        let err = match result {
+            Ok(Err(err)) => err.to_string(),
+            Ok(Ok(_)) => panic!("{what}: a degenerate JWK loaded"),
+            Err(_) => panic!("{what}: loading panicked"),
+        };
+        assert!(err.contains("test.jwk"), "{what}: {err}");
+    }
+}

@@ -550,6 +550,13 @@ fn parse_jwk(text: &str, origin: &str) -> Result<KeyMaterial, KeyError> {
             .map(|k| KeyMaterial::Public(PublicKey::new(k)))
             .map_err(|err| malformed(err.to_string())),
         Some(d) => {
+            // Without p and q the rsa crate recovers them from n, e and d,
+            // and that recovery panics on a degenerate n or d (subtracting
+            // past zero): check the public half and d before it runs.
+            RsaPublicKey::new(n.clone(), e.clone()).map_err(|err| malformed(err.to_string()))?;
+            if d.bits() == 0 {
+                return Err(malformed("member \"d\" is zero".into()));
+            }
             let primes = match (number("p")?, number("q")?) {
                 (Some(p), Some(q)) => vec![p, q],
                 _ => vec![],
