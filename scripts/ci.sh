@@ -19,6 +19,10 @@ done
 if ! command -v perl >/dev/null 2>&1 || ! command -v make >/dev/null 2>&1; then
   apt-get update -qq && apt-get install -y -qq perl make
 fi
+# libfuzzer-sys compiles libFuzzer (C++) for the fuzz smoke.
+if ! command -v c++ >/dev/null 2>&1; then
+  apt-get update -qq && apt-get install -y -qq g++
+fi
 if ! command -v node >/dev/null 2>&1; then
   # The Node peers and the Node peer test need Node (and npm for the peers).
   apt-get update -qq && apt-get install -y -qq nodejs
@@ -79,6 +83,13 @@ step "the auditors' report, from those two runs, in a real browser"
 scripts/browser-test.sh -- --vectors-json target/ci/vectors.json --interop-json target/ci/interop.json
 cargo run --quiet -p jose-harness -- report --format markdown \
   --vectors-json target/ci/vectors.json --interop-json target/ci/interop.json
+
+# The fuzz targets built on stable Rust (cargo-fuzz, installed if missing)
+# and each run briefly from the committed corpus: a crash fails CI and
+# leaves its input in fuzz/artifacts/. The long runs are scripts/fuzz.sh 600
+# and ClusterFuzzLite.
+step "fuzz smoke: every target, ${CI_FUZZ_SECONDS:-10} s each"
+scripts/fuzz.sh "${CI_FUZZ_SECONDS:-10}"
 
 # One closing line for the whole run: every test binary's counts added up.
 awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }

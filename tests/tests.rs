@@ -5,6 +5,8 @@
 mod backends;
 /// The command line: exit codes, JSON output, error messages.
 mod cli;
+/// The committed fuzz corpus and regression inputs, through the targets' entry points.
+mod fuzz_corpus;
 /// The interop matrix: agreement, broken backends caught, quirks,
 /// external adapters.
 mod interop;
@@ -13,6 +15,8 @@ mod keys;
 /// Tokens minted by other implementations (Node's crypto, Python's
 /// `cryptography`) get the right verdicts.
 mod peers;
+/// Generated inputs: round trips, single-byte changes, PKCS#7, base64url, OAEP, pure reports.
+mod properties;
 /// The auditors' report: the Markdown summary, the self-contained HTML
 /// page, saved runs read back.
 mod report;

@@ -7,6 +7,8 @@ pub mod adapter;
 pub mod b64;
 pub mod backend;
 pub mod check;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod interop;
 pub mod jose;
 pub mod json;

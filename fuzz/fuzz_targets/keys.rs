@@ -1,0 +1,4 @@
+//! `jose_harness::fuzzing::keys`: see fuzz/README.md.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| jose_harness::fuzzing::keys(data));
