@@ -544,6 +544,13 @@ fn cases() -> Vec<Case> {
             );
             moveo_payload(payload.as_bytes())
         }),
+        case(r::JSON_MEMBERS, "moveo claims with 300 members", || {
+            let mut claims = json!({"iss": "c", "sub": "u", "exp": NOW + 60});
+            for i in 0..297 {
+                claims[format!("c{i}")] = json!(i);
+            }
+            moveo_payload(claims.to_string().as_bytes())
+        }),
         // -- JOSE header
         case(r::JOSE_CRIT, "moveo header with crit", || {
             moveo_header(r#"{"alg":"RS256","typ":"JWT","crit":["exp"]}"#)

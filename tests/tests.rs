@@ -7,6 +7,8 @@ mod backends;
 mod cli;
 /// The committed fuzz corpus and regression inputs, through the targets' entry points.
 mod fuzz_corpus;
+/// Hostile input at every resource bound: a clear finding or error, fast.
+mod hostile;
 /// The interop matrix: agreement, broken backends caught, quirks,
 /// external adapters.
 mod interop;
@@ -26,6 +28,9 @@ mod robustness;
 mod roundtrip;
 /// Every rule fires on a token made to trip it, and not on a good token.
 mod rules;
+/// No command shows a private key, an AES key, an IV or a content key;
+/// `--redact` hides claim and context values; key file permissions.
+mod secrets;
 /// Text reports pinned with insta.
 mod snapshots;
 /// The committed test vectors: fresh, well-formed, passing everywhere.

@@ -1,4 +1,5 @@
 //! `jose_harness::fuzzing::check_iadvize`: see fuzz/README.md.
 #![no_main]
+#![forbid(unsafe_code)]
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| jose_harness::fuzzing::check_iadvize(data));

@@ -1,4 +1,5 @@
 //! `jose_harness::fuzzing::token_model`: see fuzz/README.md.
 #![no_main]
+#![forbid(unsafe_code)]
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| jose_harness::fuzzing::token_model(data));

@@ -7,6 +7,15 @@
 //! restarted for the next one; after [`MAX_RESTARTS`] deaths it is given
 //! up and every later request is answered with an error without asking.
 //!
+//! Everything the adapter sends is bounded: one answer may take
+//! [`DEFAULT_TIMEOUT`] (a deadline for the whole answer, however many stale
+//! lines come first) and hold [`DEFAULT_MAX_ANSWER_BYTES`]; at most a few
+//! lines wait unread (the adapter blocks on its full pipe, the harness's
+//! memory does not grow); its standard error is kept to the last 4 KiB. An
+//! adapter that hangs or floods is killed and reported. One that never
+//! answered its first request is given up at once: restarting it would
+//! only repeat the wait.
+//!
 //! One extension of the protocol, which adapters may ignore: a
 //! `{"id":N,"op":"describe"}` request, answered with the adapter's `name`,
 //! its `library` versions and its `capabilities`
@@ -20,6 +29,7 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
+use std::time::Instant;
 
 use serde_json::{json, Map, Value};
 
@@ -30,6 +40,14 @@ pub const MAX_RESTARTS: usize = 3;
 
 /// How long one answer may take by default.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The longest answer (one line) read from an adapter by default: tokens
+/// and claims are a few KiB.
+pub const DEFAULT_MAX_ANSWER_BYTES: usize = 1 << 20;
+
+/// How many answer lines may wait unread before the reader stops reading
+/// (and the adapter blocks on its pipe).
+const QUEUED_LINES: usize = 16;
 
 /// How much of the adapter's standard error is kept for reports.
 const STDERR_TAIL: usize = 4096;
@@ -53,8 +71,11 @@ pub enum AdapterError {
         stderr: String,
     },
     /// No answer within the time limit.
-    #[error("no answer within {0:?}")]
+    #[error("no answer within {0:?} (raise --exec-timeout if it is just slow)")]
     Timeout(Duration),
+    /// An answer line longer than the limit: the adapter is killed.
+    #[error("answered a line longer than {0} bytes; killed (raise --exec-max-answer-bytes if that is legitimate)")]
+    TooLong(usize),
     /// An answer that is not the JSON object the protocol describes.
     #[error("answered garbage: {0}")]
     Garbage(String),
@@ -64,6 +85,9 @@ pub enum AdapterError {
     /// It died too often and is no longer asked.
     #[error("given up after {0} restarts")]
     GivenUp(usize),
+    /// It failed its first request (named), so it is no longer asked.
+    #[error("given up: it never answered ({0})")]
+    NeverAnswered(String),
 }
 
 fn tail(stderr: &str) -> String {
@@ -88,10 +112,17 @@ pub struct Description {
     pub consume: Vec<Profile>,
 }
 
+/// What the reader thread hands over: an answer line, or why reading stopped.
+enum Line {
+    Text(String),
+    TooLong,
+    Failed,
+}
+
 struct Running {
     child: Child,
     stdin: ChildStdin,
-    lines: Receiver<std::io::Result<String>>,
+    lines: Receiver<Line>,
     stderr: Arc<Mutex<String>>,
     stderr_closed: Receiver<()>,
 }
@@ -111,6 +142,15 @@ impl Running {
 
 impl Drop for Running {
     fn drop(&mut self) {
+        // The adapter runs in its own process group: kill the group, so a
+        // pipeline's other processes do not outlive it.
+        #[cfg(unix)]
+        if let Some(pid) = i32::try_from(self.child.id())
+            .ok()
+            .and_then(rustix::process::Pid::from_raw)
+        {
+            let _ = rustix::process::kill_process_group(pid, rustix::process::Signal::KILL);
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -120,6 +160,10 @@ struct State {
     running: Option<Running>,
     deaths: usize,
     next_id: u64,
+    /// Whether it ever answered (anything, even an error or garbage).
+    answered: bool,
+    /// Why it was given up after failing its first request.
+    never_answered: Option<String>,
 }
 
 /// One external implementation, started on first use.
@@ -127,6 +171,7 @@ pub struct Adapter {
     command: String,
     dir: Option<std::path::PathBuf>,
     timeout: Duration,
+    max_answer: usize,
     state: Mutex<State>,
 }
 
@@ -145,10 +190,13 @@ impl Adapter {
             command: command.into(),
             dir: None,
             timeout: DEFAULT_TIMEOUT,
+            max_answer: DEFAULT_MAX_ANSWER_BYTES,
             state: Mutex::new(State {
                 running: None,
                 deaths: 0,
                 next_id: 1,
+                answered: false,
+                never_answered: None,
             }),
         }
     }
@@ -156,6 +204,12 @@ impl Adapter {
     /// The same with another time limit per answer.
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
+        self
+    }
+
+    /// The same with another limit on one answer's size, in bytes.
+    pub fn with_max_answer(mut self, bytes: usize) -> Self {
+        self.max_answer = bytes;
         self
     }
 
@@ -179,6 +233,8 @@ impl Adapter {
         if let Some(dir) = &self.dir {
             command.current_dir(dir);
         }
+        #[cfg(unix)]
+        std::os::unix::process::CommandExt::process_group(&mut command, 0);
         let mut child = command
             .arg("-c")
             .arg(&self.command)
@@ -193,10 +249,29 @@ impl Adapter {
             let _ = child.kill();
             return Err(spawn_error("its standard streams are not pipes".into()));
         };
-        let (sender, lines) = mpsc::channel();
+        // A bounded queue: an adapter that writes faster than it is read
+        // blocks on its pipe instead of filling the harness's memory.
+        let (sender, lines) = mpsc::sync_channel(QUEUED_LINES);
+        let max = self.max_answer;
         thread::spawn(move || {
-            for line in BufReader::new(stdout).lines() {
-                let stop = line.is_err();
+            let mut reader = BufReader::new(stdout);
+            let mut buffer = Vec::new();
+            loop {
+                buffer.clear();
+                let limit = u64::try_from(max).unwrap_or(u64::MAX).saturating_add(1);
+                let line = match (&mut reader).take(limit).read_until(b'\n', &mut buffer) {
+                    Ok(0) => break,
+                    Ok(_) if buffer.last() == Some(&b'\n') => {
+                        buffer.pop();
+                        Line::Text(String::from_utf8_lossy(&buffer).into_owned())
+                    }
+                    // No newline within the limit: too long, unless the
+                    // output ended (a last line without its newline).
+                    Ok(_) if buffer.len() > max => Line::TooLong,
+                    Ok(_) => Line::Text(String::from_utf8_lossy(&buffer).into_owned()),
+                    Err(_) => Line::Failed,
+                };
+                let stop = !matches!(line, Line::Text(_));
                 if sender.send(line).is_err() || stop {
                     break;
                 }
@@ -240,6 +315,9 @@ impl Adapter {
         mut request: Map<String, Value>,
     ) -> Result<Map<String, Value>, AdapterError> {
         let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(why) = &state.never_answered {
+            return Err(AdapterError::NeverAnswered(why.clone()));
+        }
         if state.deaths > MAX_RESTARTS {
             return Err(AdapterError::GivenUp(MAX_RESTARTS));
         }
@@ -257,18 +335,27 @@ impl Adapter {
         request.insert("id".into(), json!(id));
         let line = Value::Object(request).to_string();
         let result = match state.running.as_mut() {
-            Some(running) => exchange(running, &line, id, self.timeout),
+            Some(running) => exchange(running, &line, id, self.timeout, self.max_answer),
             None => Err(AdapterError::Died {
                 stderr: String::new(),
             }),
         };
-        if matches!(
-            result,
-            Err(AdapterError::Died { .. } | AdapterError::Timeout(_))
-        ) {
-            // Dead or stuck: the next request gets a fresh process.
-            state.running = None;
-            state.deaths += 1;
+        match &result {
+            Err(
+                error @ (AdapterError::Died { .. }
+                | AdapterError::Timeout(_)
+                | AdapterError::TooLong(_)),
+            ) => {
+                // Dead, stuck or flooding: killed (dropped); the next
+                // request gets a fresh process, unless this one never
+                // answered at all.
+                state.running = None;
+                state.deaths += 1;
+                if !state.answered {
+                    state.never_answered = Some(error.to_string());
+                }
+            }
+            _ => state.answered = true,
         }
         result
     }
@@ -320,6 +407,7 @@ fn exchange(
     line: &str,
     id: u64,
     timeout: Duration,
+    max_answer: usize,
 ) -> Result<Map<String, Value>, AdapterError> {
     let died = |running: &Running| AdapterError::Died {
         stderr: running.last_words(),
@@ -330,10 +418,14 @@ fn exchange(
     {
         return Err(died(running));
     }
+    // One deadline for the answer, however many stale lines come first.
+    let deadline = Instant::now() + timeout;
     loop {
-        let answer = match running.lines.recv_timeout(timeout) {
-            Ok(Ok(answer)) => answer,
-            Ok(Err(_)) | Err(RecvTimeoutError::Disconnected) => return Err(died(running)),
+        let left = deadline.saturating_duration_since(Instant::now());
+        let answer = match running.lines.recv_timeout(left) {
+            Ok(Line::Text(answer)) => answer,
+            Ok(Line::TooLong) => return Err(AdapterError::TooLong(max_answer)),
+            Ok(Line::Failed) | Err(RecvTimeoutError::Disconnected) => return Err(died(running)),
             Err(RecvTimeoutError::Timeout) => return Err(AdapterError::Timeout(timeout)),
         };
         if answer.trim().is_empty() {

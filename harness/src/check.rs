@@ -298,6 +298,17 @@ impl Ctx<'_, '_> {
     /// of the checks read the last value, as most parsers would.
     fn json_object(&mut self, name: &str, bytes: &[u8], other: Rule) -> Option<Map<String, Value>> {
         match json::parse_object(bytes, self.o.limits.max_json_depth) {
+            Ok(map) if map.len() > self.o.limits.max_json_members => {
+                self.add(
+                    r::JSON_MEMBERS,
+                    format!(
+                        "{name}: {} members; the limit is {}",
+                        map.len(),
+                        self.o.limits.max_json_members
+                    ),
+                );
+                None
+            }
             Ok(map) => Some(map),
             Err(JsonProblem::DuplicateMember(member)) => {
                 self.add(
@@ -1091,7 +1102,9 @@ impl Ctx<'_, '_> {
         }
         if let Ok(text) = std::str::from_utf8(secret) {
             let text = text.trim();
-            let as_b64 = b64::decode(text, Dialect::Standard).strict();
+            let as_b64 = b64::decode(text, Dialect::Standard)
+                .strict()
+                .map(Zeroizing::new);
             let as_hex = decode_hex(text);
             for (form, bytes) in [("base64", as_b64), ("hex", as_hex)] {
                 if let Some(bytes) = bytes.filter(|b| sizes.contains(&b.len())) {
@@ -1103,7 +1116,7 @@ impl Ctx<'_, '_> {
                             bytes.len()
                         ),
                     );
-                    return Some(Zeroizing::new(bytes));
+                    return Some(bytes);
                 }
             }
         }
@@ -1136,14 +1149,16 @@ fn undecryptable(name: &str, ciphertext: &[u8], key: &PrivateKey) -> String {
     }
 }
 
-fn decode_hex(text: &str) -> Option<Vec<u8>> {
+/// Hex text as bytes, zeroized when dropped (it is a key or an IV here).
+fn decode_hex(text: &str) -> Option<Zeroizing<Vec<u8>>> {
     if !text.len().is_multiple_of(2) || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
         return None;
     }
     (0..text.len())
         .step_by(2)
         .map(|i| u8::from_str_radix(&text[i..i + 2], 16).ok())
-        .collect()
+        .collect::<Option<Vec<u8>>>()
+        .map(Zeroizing::new)
 }
 
 fn fmt_num(n: f64) -> String {

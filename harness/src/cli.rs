@@ -16,7 +16,7 @@ use jose_harness::keys::{self, LoadedKey};
 use jose_harness::report::{json::Json, text::Text, Reporter};
 use jose_harness::rng::HarnessRng;
 use jose_harness::rules::{self, Scope};
-use jose_harness::{interop, json, mint};
+use jose_harness::{interop, json, mint, redact};
 
 mod report;
 
@@ -111,9 +111,15 @@ struct Who {
     /// install them first with scripts/peers/setup.sh).
     #[arg(long)]
     peers: bool,
-    /// Seconds an adapter may take to answer one request.
-    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
-    exec_timeout: u64,
+    /// Seconds an adapter may take to answer one request (fractions
+    /// allowed). One that does not answer is killed and restarted; one that
+    /// never answered its first request is given up.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30.0, value_parser = parse_seconds)]
+    exec_timeout: f64,
+    /// Longest answer line an adapter may write, in bytes; one that writes
+    /// more is killed and restarted.
+    #[arg(long, value_name = "BYTES", default_value_t = jose_harness::adapter::DEFAULT_MAX_ANSWER_BYTES)]
+    exec_max_answer_bytes: usize,
     /// Known-quirks file (JSON) instead of the bundled one.
     #[arg(long, value_name = "FILE")]
     quirks: Option<PathBuf>,
@@ -127,7 +133,8 @@ impl Who {
             &self.backend,
             &self.exec,
             self.peers,
-            std::time::Duration::from_secs(self.exec_timeout),
+            std::time::Duration::from_secs_f64(self.exec_timeout),
+            self.exec_max_answer_bytes,
         )
     }
 
@@ -233,9 +240,17 @@ struct CheckArgs {
     /// Longest token accepted, in bytes.
     #[arg(long, default_value_t = jose::DEFAULT_MAX_TOKEN_BYTES)]
     max_token_bytes: usize,
-    /// Deepest JSON nesting accepted.
-    #[arg(long, default_value_t = json::DEFAULT_MAX_DEPTH)]
+    /// Deepest JSON nesting accepted (at most 128, serde_json's own bound).
+    #[arg(long, default_value_t = json::DEFAULT_MAX_DEPTH,
+          value_parser = parse_depth)]
     max_json_depth: usize,
+    /// Most members in one JSON object (header, claims or context).
+    #[arg(long, default_value_t = jose::DEFAULT_MAX_JSON_MEMBERS)]
+    max_json_members: usize,
+    /// Mask claim and context values (keeping names, types and lengths;
+    /// exp, iat and nbf stay) for a report that others will read.
+    #[arg(long)]
+    redact: bool,
 }
 
 #[derive(Debug, Args)]
@@ -310,6 +325,10 @@ struct DecodeArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]
     format: Format,
+    /// Mask claim and context values (keeping names, types and lengths;
+    /// exp, iat and nbf stay).
+    #[arg(long)]
+    redact: bool,
 }
 
 #[derive(Debug, Args)]
@@ -428,8 +447,21 @@ fn read_arg(arg: &str, what: &str, limit: usize) -> Result<String> {
     })
 }
 
+/// Loads a key file; warns (as ssh does) when a private key is readable
+/// by its group or others, unless it is one of the published test keys.
 fn load_key(path: &Path) -> Result<LoadedKey> {
-    keys::load_file(path).map_err(anyhow::Error::from)
+    let key = keys::load_file(path)?;
+    if let Some(mode) = key.exposed_mode {
+        if !jose_harness::testkeys::is_bundled(key.public()) {
+            eprintln!(
+                "warning: {} is a private key that others can read (mode {mode:04o}); \
+                 keep it to yourself: chmod 600 {}",
+                path.display(),
+                path.display()
+            );
+        }
+    }
+    Ok(key)
 }
 
 fn backend_named(
@@ -470,6 +502,7 @@ fn run_check(args: CheckArgs) -> Result<ExitCode> {
     let limits = Limits {
         max_token_bytes: args.max_token_bytes,
         max_json_depth: args.max_json_depth,
+        max_json_members: args.max_json_members,
     };
     // Read a little past the limit, so an oversized token is a finding.
     let token = read_arg(
@@ -520,6 +553,11 @@ fn run_check(args: CheckArgs) -> Result<ExitCode> {
             )
         })
         .collect();
+    let reports: Vec<Report> = if args.redact {
+        reports.iter().map(redact::report).collect()
+    } else {
+        reports
+    };
     let first = &reports[0];
     let mut out = io::stdout().lock();
     reporter(args.format).write(first, &mut out)?;
@@ -681,7 +719,15 @@ fn write_private(path: &Path, pem: &[u8]) -> Result<()> {
         .open(path)
         .with_context(|| format!("cannot write {}", path.display()))?;
     file.write_all(pem)
-        .with_context(|| format!("cannot write {}", path.display()))
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    // An existing file (--force) keeps its mode through open(): set it.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+            .with_context(|| format!("cannot restrict {} to its owner", path.display()))?;
+    }
+    Ok(())
 }
 
 fn run_decode(args: DecodeArgs) -> Result<ExitCode> {
@@ -709,6 +755,11 @@ fn run_decode(args: DecodeArgs) -> Result<ExitCode> {
             backend: backend::default_for(|c| c.jwe_decrypt && c.context_decrypt),
         },
     );
+    let report = if args.redact {
+        redact::report(&report)
+    } else {
+        report
+    };
     let decoded = serde_json::json!({
         "verified": false,
         "form": if profile == Profile::Iadvize { "JWE" } else { "JWS" },
@@ -879,6 +930,7 @@ fn implementations(
     exec: &[String],
     peers: bool,
     timeout: std::time::Duration,
+    max_answer: usize,
 ) -> Result<Vec<interop::Implementation>> {
     let mut impls: Vec<interop::Implementation> = builtin_backends(backends)?
         .into_iter()
@@ -909,7 +961,7 @@ fn implementations(
         }
     }
     for (what, adapter) in adapters {
-        let adapter = adapter.with_timeout(timeout);
+        let adapter = adapter.with_timeout(timeout).with_max_answer(max_answer);
         let implementation = interop::Implementation::external(adapter)
             .with_context(|| format!("{what} does not work"))?;
         let name = implementation.name();
@@ -922,6 +974,24 @@ fn implementations(
         bail!("no implementation to run: give --backend, --exec or --peers");
     }
     Ok(impls)
+}
+
+/// A JSON depth limit: 1 to 128 (serde_json refuses deeper input itself).
+fn parse_depth(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(depth) if (1..=128).contains(&depth) => Ok(depth),
+        _ => Err(format!("{text:?} is not a depth between 1 and 128")),
+    }
+}
+
+/// A positive, finite number of seconds (`--exec-timeout 0.5`).
+fn parse_seconds(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(s) if s.is_finite() && s > 0.0 && s <= 86_400.0 => Ok(s),
+        _ => Err(format!(
+            "{text:?} is not a number of seconds between 0 and 86400"
+        )),
+    }
 }
 
 /// Writes `value` as pretty JSON to `path` (`--save`).

@@ -9,7 +9,12 @@ pub struct Limits {
     pub max_token_bytes: usize,
     /// Deepest JSON nesting accepted.
     pub max_json_depth: usize,
+    /// Most members in one JSON object (header, claims, context).
+    pub max_json_members: usize,
 }
+
+/// The default limit on the members of one JSON object.
+pub const DEFAULT_MAX_JSON_MEMBERS: usize = 256;
 
 /// The default token size limit: 64 KiB.
 pub const DEFAULT_MAX_TOKEN_BYTES: usize = 64 * 1024;
@@ -19,6 +24,7 @@ impl Default for Limits {
         Self {
             max_token_bytes: DEFAULT_MAX_TOKEN_BYTES,
             max_json_depth: crate::json::DEFAULT_MAX_DEPTH,
+            max_json_members: DEFAULT_MAX_JSON_MEMBERS,
         }
     }
 }

@@ -189,6 +189,9 @@ pub struct LoadedKey {
     pub form: KeyForm,
     /// The key.
     pub material: KeyMaterial,
+    /// The file's permission bits, when it holds a private key that its
+    /// group or others may read (as ssh warns about). Unix only.
+    pub exposed_mode: Option<u32>,
 }
 
 impl LoadedKey {
@@ -283,7 +286,24 @@ pub fn load_file(path: &Path) -> Result<LoadedKey, KeyError> {
         source,
     })?;
     let bytes = Zeroizing::new(bytes);
-    parse(&bytes, &origin)
+    let mut loaded = parse(&bytes, &origin)?;
+    if matches!(loaded.material, KeyMaterial::Private(_)) {
+        loaded.exposed_mode = exposed_mode(path);
+    }
+    Ok(loaded)
+}
+
+/// The permission bits of `path` when its group or others have any access.
+#[cfg(unix)]
+fn exposed_mode(path: &Path) -> Option<u32> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(path).ok()?.permissions().mode() & 0o777;
+    (mode & 0o077 != 0).then_some(mode)
+}
+
+#[cfg(not(unix))]
+fn exposed_mode(_path: &Path) -> Option<u32> {
+    None
 }
 
 /// Parses key bytes of any supported form; `origin` names them in errors.
@@ -293,6 +313,7 @@ pub fn parse(bytes: &[u8], origin: &str) -> Result<LoadedKey, KeyError> {
         origin: origin.to_owned(),
         form,
         material,
+        exposed_mode: None,
     })
 }
 

@@ -17,6 +17,7 @@ pub mod mint;
 pub mod mutate;
 pub mod padding;
 pub mod peers;
+pub mod redact;
 pub mod report;
 pub mod rng;
 pub mod rules;

@@ -102,13 +102,18 @@ pub fn context(
 ) -> Result<ContextClaims, CryptoFailure> {
     let mut key = Zeroizing::new(vec![0u8; aes_key_len]);
     rng.fill_bytes(&mut key);
-    let mut iv = [0u8; 16];
-    rng.fill_bytes(&mut iv);
-    let ciphertext = backend.aes_cbc_encrypt(&key, &iv, plaintext)?;
+    // The IV is a secret here too: it travels RSA-encrypted.
+    let mut iv = Zeroizing::new([0u8; 16]);
+    rng.fill_bytes(iv.as_mut_slice());
+    let ciphertext = backend.aes_cbc_encrypt(&key, iv.as_slice(), plaintext)?;
     Ok(ContextClaims {
         context: b64::encode_std(&ciphertext),
         encryption_key: b64::encode_std(&backend.rsa_oaep256_encrypt(recipient, &key, rng)?),
-        init_vector: b64::encode_std(&backend.rsa_oaep256_encrypt(recipient, &iv, rng)?),
+        init_vector: b64::encode_std(&backend.rsa_oaep256_encrypt(
+            recipient,
+            iv.as_slice(),
+            rng,
+        )?),
     })
 }
 

@@ -133,6 +133,11 @@ rules! {
         "a JSON part is nested deeper than the limit",
         "flatten the structure (default limit 32 levels; --max-json-depth to change)",
         "our rule: resource bound";
+    /// Too many members in one object.
+    JSON_MEMBERS = "json.members", Error, Both,
+        "a JSON object (header, claims or context) has more members than the limit",
+        "send only the claims the receiver reads; these profiles need a handful (default limit 256 members; --max-json-members to change)",
+        "our rule: resource bound";
     /// Unknown critical header.
     JOSE_CRIT = "jose.crit", Error, Both,
         "the header lists critical extensions (crit) that no receiver of this profile understands, so it must reject the token",

@@ -53,6 +53,15 @@ pub fn all() -> &'static [TestKey] {
     })
 }
 
+/// Whether `public` is the public half of a bundled test key (whose
+/// private halves are published in this repository, so nothing about them
+/// is secret).
+pub fn is_bundled(public: &keys::PublicKey) -> bool {
+    all()
+        .iter()
+        .any(|k| k.key.public().spki_der() == public.spki_der())
+}
+
 /// The bundled test key whose file-name stem is `name` (`customer-test`,
 /// or just `customer`).
 pub fn named(name: &str) -> Option<&'static TestKey> {
