@@ -45,6 +45,9 @@ cargo fmt --all -- --check
 step "lint"
 cargo clippy --workspace --all-targets -- -D warnings
 
+step "supply chain: cargo deny (deny.toml)"
+scripts/deny.sh
+
 step "tests (the README's test command)"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

@@ -244,3 +244,22 @@ fn bounds_out_of_range_are_usage_errors() {
     assert_eq!(ran.code, Some(2));
     assert!(ran.stderr.contains("number of seconds"), "{}", ran.stderr);
 }
+
+#[test]
+fn an_endless_key_file_is_refused_after_its_bound() {
+    let ran = run(Command::new(harness_bin()).args([
+        "check",
+        "--profile",
+        "moveo",
+        "--token",
+        "a.b.c",
+        "--verify-key",
+        "/dev/zero",
+    ]));
+    assert_eq!(ran.code, Some(2));
+    assert!(
+        ran.stderr.contains("more than 65536 bytes"),
+        "{}",
+        ran.stderr
+    );
+}

@@ -278,14 +278,30 @@ pub enum KeyError {
     },
 }
 
-/// Reads and parses a key file.
+/// The largest key file read: an RSA-4096 JWK with every member is about
+/// 3.3 KiB, a PEM less; anything near this is not a key.
+pub const MAX_KEY_FILE_BYTES: u64 = 64 * 1024;
+
+/// Reads and parses a key file (at most [`MAX_KEY_FILE_BYTES`]).
 pub fn load_file(path: &Path) -> Result<LoadedKey, KeyError> {
+    use std::io::Read;
     let origin = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|source| KeyError::Io {
+    let io = |source| KeyError::Io {
         origin: origin.clone(),
         source,
-    })?;
-    let bytes = Zeroizing::new(bytes);
+    };
+    let mut bytes = Zeroizing::new(Vec::new());
+    std::fs::File::open(path)
+        .and_then(|file| file.take(MAX_KEY_FILE_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(io)?;
+    if bytes.len() as u64 > MAX_KEY_FILE_BYTES {
+        return Err(KeyError::Unrecognized {
+            origin,
+            looks_like: format!(
+                "a file of more than {MAX_KEY_FILE_BYTES} bytes, far more than any RSA key file"
+            ),
+        });
+    }
     let mut loaded = parse(&bytes, &origin)?;
     if matches!(loaded.material, KeyMaterial::Private(_)) {
         loaded.exposed_mode = exposed_mode(path);
