@@ -55,7 +55,14 @@ for target in $(cargo fuzz list); do
   corpus=fuzz/corpus/$target
   if [[ -d $corpus ]] && [[ -n $(ls -A "$corpus") ]]; then
     rm -f "$OUT/${target}_seed_corpus.zip"
-    (cd "$corpus" && zip -q -j "$OUT/${target}_seed_corpus.zip" ./*)
+    if command -v zip >/dev/null 2>&1; then
+      (cd "$corpus" && zip -q -j "$OUT/${target}_seed_corpus.zip" ./*)
+    else
+      python3 -c 'import os, sys, zipfile
+with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:
+    for name in sorted(os.listdir(sys.argv[2])):
+        z.write(os.path.join(sys.argv[2], name), name)' "$OUT/${target}_seed_corpus.zip" "$corpus"
+    fi
   fi
 done
 echo "build.sh: $(cargo fuzz list | wc -l) fuzz targets in $OUT"

@@ -47,7 +47,7 @@ for case in "${cases[@]}"; do
   args=${case#*|}
   /usr/bin/time -f '%e %M' -o "$work/time" bash -c "$bin $args" >"$work/out" 2>"$work/err"
   code=$?
-  read -r wall rss <"$work/time"
+  read -r wall rss < <(tail -1 "$work/time")
   outcome=$(python3 -c '
 import json,sys
 try:
