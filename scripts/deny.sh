@@ -14,16 +14,16 @@ if ! cargo deny --version 2>/dev/null | grep -q "cargo-deny"; then
 fi
 cargo deny --version
 
-cargo deny --log-level warn check bans licenses sources
+cargo deny --log-level error check bans licenses sources
 echo "deny: bans, licences and sources ok"
 
 db=${CARGO_HOME:-$HOME/.cargo}/advisory-db
 if timeout 20 git ls-remote https://github.com/rustsec/advisory-db HEAD >/dev/null 2>&1; then
-  cargo deny --log-level warn check advisories
+  cargo deny --log-level error check advisories
   echo "deny: advisories ok (RUSTSEC-2023-0071 acknowledged in deny.toml)"
 elif [[ -d $db ]] && [[ -n $(ls -A "$db" 2>/dev/null) ]]; then
   echo "deny: the advisory database cannot be fetched; checking against the local copy in $db"
-  cargo deny --log-level warn check --disable-fetch advisories
+  cargo deny --log-level error check --disable-fetch advisories
   echo "deny: advisories ok against the local copy"
 else
   echo "deny: ADVISORIES NOT CHECKED: github.com/rustsec/advisory-db cannot be reached from here and there is no local copy"
