@@ -18,6 +18,8 @@ use crate::rng::HarnessRng;
 
 pub mod josekit;
 pub mod jsonwebtoken;
+#[doc(hidden)]
+pub mod keycache;
 pub mod openssl;
 pub mod reference;
 
