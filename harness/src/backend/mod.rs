@@ -245,6 +245,27 @@ impl Stacked {
         }
     }
 
+    /// `primary` as `check` runs it: what it cannot do falls to the
+    /// openssl backend (the moveo context) and then to the reference. The
+    /// reference itself stays alone: it is the independent cross-check.
+    ///
+    /// So the default, josekit, checks either profile on OpenSSL alone:
+    /// josekit does RS256 and the JWE, the openssl backend the context.
+    pub fn for_checking(primary: &'static dyn Backend) -> Self {
+        static OPENSSL_OVER_REFERENCE: Stacked = Stacked {
+            primary: &openssl::Openssl,
+            fallback: &reference::Reference,
+        };
+        if primary.id() == reference::Reference.id() {
+            Self::over_reference(primary)
+        } else {
+            Self {
+                primary,
+                fallback: &OPENSSL_OVER_REFERENCE,
+            }
+        }
+    }
+
     /// Whether the primary does `layer` itself.
     pub fn owns(&self, layer: Layer, producing: bool) -> bool {
         layer.covered_by(&self.primary.capabilities(), producing)
