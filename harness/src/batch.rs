@@ -312,7 +312,13 @@ pub fn run(
                 continue;
             } else {
                 chunk_bytes += buf.len();
-                Line::Token(String::from_utf8_lossy(&buf).into_owned())
+                // Valid UTF-8 (the usual case) is only validated, not scanned
+                // for replacement.
+                let text = match std::str::from_utf8(&buf) {
+                    Ok(text) => text.to_owned(),
+                    Err(_) => String::from_utf8_lossy(&buf).into_owned(),
+                };
+                Line::Token(text)
             };
             chunk.push((number, line));
         }
