@@ -87,6 +87,9 @@ scripts/browser-test.sh -- --vectors-json target/ci/vectors.json --interop-json 
 cargo run --quiet -p jose-harness -- report --format markdown \
   --vectors-json target/ci/vectors.json --interop-json target/ci/interop.json
 
+step "benchmarks build (not run: timings belong to scripts/bench.sh)"
+cargo build --workspace --benches
+
 # The fuzz targets built on stable Rust (cargo-fuzz, installed if missing)
 # and each run briefly from the committed corpus: a crash fails CI and
 # leaves its input in fuzz/artifacts/. The long runs are scripts/fuzz.sh 600

@@ -19,6 +19,7 @@ use jose_harness::testkeys;
 use jose_harness_tests::*;
 use rsa::traits::{PrivateKeyParts, PublicKeyParts};
 use serde_json::Value;
+use sha2::Digest as _;
 
 /// Secret name → the texts it would show as (chunks long enough to be
 /// unambiguous).
@@ -295,6 +296,31 @@ fn check_and_decode_runs(profile: &str, token: &str, redact: bool) -> Vec<Vec<St
         }
         runs.push(decode);
     }
+    // The batch form: the token twice in a file.
+    let file = std::env::temp_dir().join(format!(
+        "jose-harness-secrets-{}.txt",
+        hex(&sha2::Sha256::digest(token.as_bytes())[..8])
+    ));
+    fs::write(&file, format!("{token}\n\n{token}\n")).unwrap();
+    let mut batch: Vec<String> = [
+        "check",
+        "--profile",
+        profile,
+        "--batch",
+        &file.display().to_string(),
+        "--now",
+        &now,
+        "--verify-key",
+        &key("customer", "public"),
+        "--decrypt-key",
+        &key("recipient", "private"),
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    if redact {
+        batch.push("--redact".into());
+    }
+    runs.push(batch);
     runs
 }
 

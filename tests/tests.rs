@@ -3,6 +3,9 @@
 /// Every backend against every other: RS256, JWE and context round
 /// trips, and failures of the same class as the reference's.
 mod backends;
+/// Many tokens: `check --batch`, `generate --count`, and RSA work done
+/// once (keys) or only when needed (diagnoses).
+mod batch;
 /// The command line: exit codes, JSON output, error messages.
 mod cli;
 /// The committed fuzz corpus and regression inputs, through the targets' entry points.

@@ -378,7 +378,12 @@ impl Ctx<'_, '_> {
             Some(h) => self.jwe_header(h),
             None => None,
         };
-        self.report.header = header.clone().map(Value::Object);
+        let cty = header
+            .as_ref()
+            .and_then(|h| h.get("cty"))
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        self.report.header = header.map(Value::Object);
         let Some(key) = self.o.decrypt_key else {
             self.not_checked(
                 "JWE decryption, inner signature and claims",
@@ -410,11 +415,6 @@ impl Ctx<'_, '_> {
         let Some(plaintext) = self.jwe_decrypt(key, &jwe, &parts, plan) else {
             return;
         };
-        let cty = header
-            .as_ref()
-            .and_then(|h| h.get("cty"))
-            .and_then(Value::as_str)
-            .map(str::to_owned);
         self.jwe_plaintext(&plaintext, cty.as_deref());
     }
 
@@ -576,14 +576,14 @@ impl Ctx<'_, '_> {
             return;
         }
         match text.map(jose::split) {
-            Some(Compact::Jws(_)) => {
+            Some(Compact::Jws(jws)) => {
                 if let Some(c) = cty.filter(|c| !c.eq_ignore_ascii_case("JWT")) {
                     self.add(
                         r::JWE_CTY_WRONG,
                         format!("cty is {c:?} but the plaintext is a JWT"),
                     );
                 }
-                self.jws(text.unwrap_or_default(), "inner JWS");
+                self.split_jws(&jws, "inner JWS");
             }
             Some(Compact::Jwe(_)) => self.add(r::IADVIZE_NOT_JWS, "the plaintext is another JWE"),
             Some(Compact::Other(n)) => self.add(
@@ -624,6 +624,11 @@ impl Ctx<'_, '_> {
                 return;
             }
         };
+        self.split_jws(&jws, name);
+    }
+
+    /// The checks of a JWS already split into its segments.
+    fn split_jws(&mut self, jws: &CompactJws<'_>, name: &'static str) {
         let header = self.json_segment(&format!("{name} header"), jws.header);
         let claims = self.json_segment(&format!("{name} claims"), jws.payload);
         let signature = self.segment(&format!("{name} signature"), jws.signature);
@@ -636,7 +641,7 @@ impl Ctx<'_, '_> {
             Profile::Iadvize if name == "inner JWS" => self.report.inner_header = header,
             _ => self.report.header = header,
         }
-        let verified = self.verify(&jws, &alg, signature.as_deref());
+        let verified = self.verify(jws, &alg, signature.as_deref());
         if let Some(claims) = claims {
             self.claims(&claims, verified);
         }

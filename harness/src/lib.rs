@@ -6,6 +6,7 @@
 pub mod adapter;
 pub mod b64;
 pub mod backend;
+pub mod batch;
 pub mod check;
 #[doc(hidden)]
 pub mod fuzzing;

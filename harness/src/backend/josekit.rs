@@ -19,17 +19,23 @@
 //! josekit refuses RSA keys under 2048 bits when it loads them; with such a
 //! key every operation here is [`CryptoFailure::Other`] naming that
 //! refusal, where the reference would go ahead.
+//!
+//! josekit's signer, verifier, encrypter and decrypter for a key are built
+//! once per key and thread ([`super::keycache`]), not once per token.
 
 use std::borrow::Cow;
 
+use josekit::jwe::alg::rsaes::{RsaesJweDecrypter, RsaesJweEncrypter};
 use josekit::jwe::enc::A256GCM;
 use josekit::jwe::RSA_OAEP_256;
 use josekit::jwe::{JweAlgorithm, JweContentEncryption, JweDecrypter, JweEncrypter, JweHeader};
+use josekit::jws::alg::rsassa::{RsassaJwsSigner, RsassaJwsVerifier};
 use josekit::jws::{JwsSigner, JwsVerifier, RS256};
 use josekit::JoseError;
 use rand::RngCore;
 use zeroize::Zeroizing;
 
+use super::keycache::{private_identity, public_identity, KeyCache};
 use super::{Backend, Capabilities, CryptoFailure, JweParts};
 use crate::keys::{PrivateKey, PublicKey};
 use crate::rng::HarnessRng;
@@ -40,6 +46,13 @@ const CEK_LEN: usize = 32;
 const IV_LEN: usize = 12;
 /// The GCM tag length JWE uses.
 const TAG_LEN: usize = 16;
+
+thread_local! {
+    static SIGNERS: KeyCache<RsassaJwsSigner> = const { KeyCache::new() };
+    static VERIFIERS: KeyCache<RsassaJwsVerifier> = const { KeyCache::new() };
+    static ENCRYPTERS: KeyCache<RsaesJweEncrypter> = const { KeyCache::new() };
+    static DECRYPTERS: KeyCache<RsaesJweDecrypter> = const { KeyCache::new() };
+}
 
 /// josekit's RS256 and RSA-OAEP-256 + A256GCM.
 #[derive(Debug, Clone, Copy, Default)]
@@ -69,10 +82,12 @@ impl Backend for Josekit {
     }
 
     fn rs256_sign(&self, key: &PrivateKey, signing_input: &[u8]) -> Result<Vec<u8>, CryptoFailure> {
-        let signer = RS256
-            .signer_from_der(key.pkcs8_der().as_slice())
-            .map_err(other)?;
-        signer.sign(signing_input).map_err(other)
+        let signer = SIGNERS.with(|c| {
+            c.get_or_try(private_identity(key), || {
+                RS256.signer_from_der(key.pkcs8_der().as_slice())
+            })
+        });
+        signer.map_err(other)?.sign(signing_input).map_err(other)
     }
 
     fn rs256_verify(
@@ -81,7 +96,13 @@ impl Backend for Josekit {
         signing_input: &[u8],
         signature: &[u8],
     ) -> Result<(), CryptoFailure> {
-        let verifier = RS256.verifier_from_der(key.spki_der()).map_err(other)?;
+        let verifier = VERIFIERS
+            .with(|c| {
+                c.get_or_try(public_identity(key), || {
+                    RS256.verifier_from_der(key.spki_der())
+                })
+            })
+            .map_err(other)?;
         // Like the reference, any failure to verify (a wrong signature, or
         // one of the wrong length) is a bad signature.
         verifier
@@ -107,8 +128,12 @@ impl Backend for Josekit {
         let mut iv = [0u8; IV_LEN];
         rng.fill_bytes(&mut iv);
 
-        let encrypter = RSA_OAEP_256
-            .encrypter_from_der(key.spki_der())
+        let encrypter = ENCRYPTERS
+            .with(|c| {
+                c.get_or_try(public_identity(key), || {
+                    RSA_OAEP_256.encrypter_from_der(key.spki_der())
+                })
+            })
             .map_err(other)?;
         let header = header();
         let mut out_header = header.clone();
@@ -140,8 +165,12 @@ impl Backend for Josekit {
         protected_b64: &str,
         parts: &JweParts,
     ) -> Result<Zeroizing<Vec<u8>>, CryptoFailure> {
-        let decrypter = RSA_OAEP_256
-            .decrypter_from_der(key.pkcs8_der().as_slice())
+        let decrypter = DECRYPTERS
+            .with(|c| {
+                c.get_or_try(private_identity(key), || {
+                    RSA_OAEP_256.decrypter_from_der(key.pkcs8_der().as_slice())
+                })
+            })
             .map_err(other)?;
         if parts.encrypted_key.len() != key.public().size() {
             return Err(CryptoFailure::RsaDecrypt);

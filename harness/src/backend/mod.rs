@@ -18,6 +18,8 @@ use crate::rng::HarnessRng;
 
 pub mod josekit;
 pub mod jsonwebtoken;
+#[doc(hidden)]
+pub mod keycache;
 pub mod openssl;
 pub mod reference;
 
@@ -240,6 +242,27 @@ impl Stacked {
         Self {
             primary,
             fallback: &reference::Reference,
+        }
+    }
+
+    /// `primary` as `check` runs it: what it cannot do falls to the
+    /// openssl backend (the moveo context) and then to the reference. The
+    /// reference itself stays alone: it is the independent cross-check.
+    ///
+    /// So the default, josekit, checks either profile on OpenSSL alone:
+    /// josekit does RS256 and the JWE, the openssl backend the context.
+    pub fn for_checking(primary: &'static dyn Backend) -> Self {
+        static OPENSSL_OVER_REFERENCE: Stacked = Stacked {
+            primary: &openssl::Openssl,
+            fallback: &reference::Reference,
+        };
+        if primary.id() == reference::Reference.id() {
+            Self::over_reference(primary)
+        } else {
+            Self {
+                primary,
+                fallback: &OPENSSL_OVER_REFERENCE,
+            }
         }
     }
 

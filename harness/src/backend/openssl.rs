@@ -9,18 +9,27 @@
 //! [`CryptoFailure::Padding`] the reference returns for the same input.
 //! Lengths are checked up front in the reference's order (key, IV,
 //! ciphertext), so every failure class agrees with the reference's.
+//!
+//! OpenSSL's key objects are built once per key and thread
+//! ([`super::keycache`]), not once per token.
 
 use openssl::encrypt::{Decrypter, Encrypter};
 use openssl::hash::MessageDigest;
-use openssl::pkey::PKey;
+use openssl::pkey::{PKey, Private, Public};
 use openssl::rsa::Padding;
 use openssl::symm::{Cipher, Crypter, Mode};
 use zeroize::Zeroizing;
 
+use super::keycache::{private_identity, public_identity, KeyCache};
 use super::{Backend, Capabilities, CryptoFailure};
 use crate::keys::{PrivateKey, PublicKey};
 use crate::padding::{self, BLOCK};
 use crate::rng::HarnessRng;
+
+thread_local! {
+    static PRIVATE_KEYS: KeyCache<PKey<Private>> = const { KeyCache::new() };
+    static PUBLIC_KEYS: KeyCache<PKey<Public>> = const { KeyCache::new() };
+}
 
 /// The moveo context scheme through OpenSSL's EVP interfaces.
 #[derive(Debug, Clone, Copy, Default)]
@@ -148,7 +157,11 @@ fn cbc(
 }
 
 fn oaep256_encrypt(key: &PublicKey, data: &[u8]) -> Result<Vec<u8>, openssl::error::ErrorStack> {
-    let pkey = PKey::public_key_from_der(key.spki_der())?;
+    let pkey = PUBLIC_KEYS.with(|c| {
+        c.get_or_try(public_identity(key), || {
+            PKey::public_key_from_der(key.spki_der())
+        })
+    })?;
     let mut encrypter = Encrypter::new(&pkey)?;
     encrypter.set_rsa_padding(Padding::PKCS1_OAEP)?;
     encrypter.set_rsa_oaep_md(MessageDigest::sha256())?;
@@ -163,7 +176,11 @@ fn oaep256_decrypt(
     key: &PrivateKey,
     ciphertext: &[u8],
 ) -> Result<Zeroizing<Vec<u8>>, openssl::error::ErrorStack> {
-    let pkey = PKey::private_key_from_pkcs8(&key.pkcs8_der())?;
+    let pkey = PRIVATE_KEYS.with(|c| {
+        c.get_or_try(private_identity(key), || {
+            PKey::private_key_from_pkcs8(&key.pkcs8_der())
+        })
+    })?;
     let mut decrypter = Decrypter::new(&pkey)?;
     decrypter.set_rsa_padding(Padding::PKCS1_OAEP)?;
     decrypter.set_rsa_oaep_md(MessageDigest::sha256())?;

@@ -1,0 +1,351 @@
+//! Checking many tokens: one per line in, one JSON result per line out,
+//! in input order, on every core, in bounded memory.
+//!
+//! The input is read in chunks (at most [`BatchOptions::chunk_lines`]
+//! lines or [`BatchOptions::chunk_bytes`] bytes); each chunk is checked in
+//! parallel (rayon) and its results written in order before the next chunk
+//! is read, so memory depends on the chunk size, never on the input's.
+//! A line is read up to [`BatchOptions::max_line_bytes`]: the rest of a
+//! longer line is skipped, not kept, and the line gets a `token.size`
+//! finding of its own. Blank lines are skipped; line numbers count them.
+//!
+//! Each output line is the object `check --format json` prints (compact)
+//! with `"line"` first; with more than one backend, a token on which they
+//! do not agree also gets `"disagreements"`.
+
+use std::io::{self, BufRead, Write};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::backend::Backend;
+use crate::check::{self, CheckOptions, Finding, NotChecked, Profile, Report, Verdict};
+use crate::jose::Limits;
+use crate::keys::{PrivateKey, PublicKey};
+use crate::rules as r;
+
+/// Lines per chunk by default: enough to keep every core busy and make the
+/// idle tail at the end of a chunk negligible.
+pub const DEFAULT_CHUNK_LINES: usize = 4096;
+/// Bytes per chunk by default (a chunk also ends at this much input).
+pub const DEFAULT_CHUNK_BYTES: usize = 8 << 20;
+
+/// Everything a batch needs besides its input and output.
+#[derive(Debug, Clone)]
+pub struct BatchOptions<'a> {
+    /// The profile of every token.
+    pub profile: Profile,
+    /// The customer public key.
+    pub verify_key: Option<&'a PublicKey>,
+    /// The recipient private key.
+    pub decrypt_key: Option<&'a PrivateKey>,
+    /// The time every check uses.
+    pub now: i64,
+    /// Bounds of one token.
+    pub limits: Limits,
+    /// The backends, the first one's report written; the others only
+    /// compared with it.
+    pub backends: Vec<&'a dyn Backend>,
+    /// The longest line read; longer ones are a finding, not a token.
+    pub max_line_bytes: usize,
+    /// Lines per chunk.
+    pub chunk_lines: usize,
+    /// Input bytes per chunk.
+    pub chunk_bytes: usize,
+    /// Mask claim and context values (`--redact`, see [`crate::redact`]).
+    pub redact: bool,
+}
+
+impl<'a> BatchOptions<'a> {
+    /// Options with the default chunk sizes and a line bound a little
+    /// past the token limit (so a token just over it is still read, and
+    /// gets the same `token.size` finding `check` gives it).
+    pub fn new(profile: Profile, limits: Limits, now: i64, backends: Vec<&'a dyn Backend>) -> Self {
+        Self {
+            profile,
+            verify_key: None,
+            decrypt_key: None,
+            now,
+            limits,
+            backends,
+            max_line_bytes: limits.max_token_bytes.saturating_add(16),
+            chunk_lines: DEFAULT_CHUNK_LINES,
+            chunk_bytes: DEFAULT_CHUNK_BYTES,
+            redact: false,
+        }
+    }
+}
+
+/// What a batch found, for the summary line and the exit code.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    /// Tokens checked (lines that were not blank).
+    pub tokens: u64,
+    /// Tokens that pass.
+    pub pass: u64,
+    /// Tokens that fail.
+    pub fail: u64,
+    /// Tokens with no error but parts not checked (a key missing).
+    pub incomplete: u64,
+    /// Tokens on which the backends disagree.
+    pub disagreements: u64,
+    /// Blank lines skipped.
+    pub blank: u64,
+    /// Lines longer than the line bound (counted in `fail`).
+    pub overlong: u64,
+    /// Input bytes read.
+    pub bytes: u64,
+    /// Wall time of the whole batch.
+    #[serde(skip)]
+    pub elapsed: Duration,
+}
+
+impl Summary {
+    /// Tokens per second of wall time.
+    pub fn rate(&self) -> f64 {
+        let secs = self.elapsed.as_secs_f64();
+        if secs > 0.0 {
+            self.tokens as f64 / secs
+        } else {
+            0.0
+        }
+    }
+
+    /// The overall verdict: fail if any token fails or the backends
+    /// disagree on one, incomplete if any is incomplete, else pass.
+    pub fn verdict(&self) -> Verdict {
+        if self.fail > 0 || self.disagreements > 0 {
+            Verdict::Fail
+        } else if self.incomplete > 0 {
+            Verdict::Incomplete
+        } else {
+            Verdict::Pass
+        }
+    }
+}
+
+/// One line of input, as read.
+#[derive(Debug)]
+enum Line {
+    /// A token (not blank), decoded lossily: bytes that are not UTF-8 are
+    /// a malformed token, which `check` reports.
+    Token(String),
+    /// A line longer than the bound: its length (none of it is kept).
+    Overlong(u64),
+}
+
+/// Reads the next line into `buf` (without its `\n`) if it is at most
+/// `max` bytes long, and returns its length; `None` at the end of input.
+/// Adds every byte consumed, newline included, to `consumed`.
+fn read_line(
+    input: &mut dyn BufRead,
+    max: usize,
+    buf: &mut Vec<u8>,
+    consumed: &mut u64,
+) -> io::Result<Option<u64>> {
+    buf.clear();
+    let mut total: u64 = 0;
+    let mut any = false;
+    loop {
+        let available = match input.fill_buf() {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if available.is_empty() {
+            return Ok(any.then_some(total));
+        }
+        any = true;
+        let (part, used, end) = match available.iter().position(|b| *b == b'\n') {
+            Some(i) => (&available[..i], i + 1, true),
+            None => (available, available.len(), false),
+        };
+        if total + part.len() as u64 <= max as u64 {
+            buf.extend_from_slice(part);
+        } else if !buf.is_empty() {
+            // Over the bound: keep nothing of this line.
+            buf.clear();
+            buf.shrink_to(max.min(1 << 16));
+        }
+        total += part.len() as u64;
+        *consumed += used as u64;
+        input.consume(used);
+        if end {
+            return Ok(Some(total));
+        }
+    }
+}
+
+/// The report of a line too long to be read as a token: the `token.size`
+/// finding `check` gives an oversized token, nothing parsed.
+fn overlong_report(options: &BatchOptions<'_>, length: u64, backend: &dyn Backend) -> Report {
+    let rule = r::TOKEN_SIZE;
+    Report {
+        profile: options.profile,
+        verdict: Verdict::Fail,
+        findings: vec![Finding {
+            id: rule.id,
+            severity: rule.severity,
+            message: rule.message,
+            detail: format!(
+                "the line is {length} bytes; the limit is {} (lines over {} bytes are not read)",
+                options.limits.max_token_bytes, options.max_line_bytes
+            ),
+            fix: rule.fix,
+            reference: rule.reference,
+        }],
+        header: None,
+        inner_header: None,
+        claims: None,
+        context: None,
+        not_checked: vec![NotChecked {
+            part: "everything past the size limit",
+            reason: "the line was not read".to_owned(),
+        }],
+        now: options.now,
+        backend: backend.id(),
+    }
+}
+
+/// The result of one line: its JSON text and what to count.
+struct Outcome {
+    json: String,
+    verdict: Verdict,
+    disagreement: bool,
+    overlong: bool,
+}
+
+/// A backend that disagrees with the first, in the output.
+#[derive(Serialize)]
+struct Disagreement<'a> {
+    backend: &'static str,
+    verdict: Verdict,
+    findings: Vec<&'a str>,
+}
+
+fn check_line(options: &BatchOptions<'_>, number: u64, line: &Line) -> Outcome {
+    let reports: Vec<Report> = options
+        .backends
+        .iter()
+        .map(|backend| match line {
+            Line::Token(token) => check::check(
+                token,
+                &CheckOptions {
+                    profile: options.profile,
+                    verify_key: options.verify_key,
+                    decrypt_key: options.decrypt_key,
+                    now: options.now,
+                    limits: options.limits,
+                    backend: *backend,
+                },
+            ),
+            Line::Overlong(length) => overlong_report(options, *length, *backend),
+        })
+        .collect();
+    let first = &reports[0];
+    let disagreements: Vec<Disagreement<'_>> = reports[1..]
+        .iter()
+        .filter(|r| r.verdict != first.verdict || r.ids() != first.ids())
+        .map(|r| Disagreement {
+            backend: r.backend,
+            verdict: r.verdict,
+            findings: r.ids(),
+        })
+        .collect();
+    let redacted = options.redact.then(|| crate::redact::report(first));
+    // `{"line":N,` then the report's own members: the same object as
+    // `check --format json`, without building it twice.
+    let report = serde_json::to_string(redacted.as_ref().unwrap_or(first)).unwrap_or_else(|e| {
+        format!(
+            r#"{{"error":{}}}"#,
+            serde_json::Value::String(e.to_string())
+        )
+    });
+    let mut json = format!(r#"{{"line":{number},"#);
+    json.push_str(report.strip_prefix('{').unwrap_or(&report));
+    if !disagreements.is_empty() {
+        json.pop();
+        json.push_str(r#","disagreements":"#);
+        json.push_str(&serde_json::to_string(&disagreements).unwrap_or_else(|_| "[]".into()));
+        json.push('}');
+    }
+    Outcome {
+        json,
+        verdict: first.verdict,
+        disagreement: !disagreements.is_empty(),
+        overlong: matches!(line, Line::Overlong(_)),
+    }
+}
+
+/// Checks every token of `input`, writing one JSON line per token to
+/// `output` in input order. `progress` is told the input bytes and tokens
+/// done after each chunk. An I/O error stops the batch and is returned.
+pub fn run(
+    input: &mut dyn BufRead,
+    output: &mut dyn Write,
+    options: &BatchOptions<'_>,
+    progress: &mut dyn FnMut(&Summary),
+) -> io::Result<Summary> {
+    if options.backends.is_empty() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "a batch needs at least one backend",
+        ));
+    }
+    let start = Instant::now();
+    let mut summary = Summary::default();
+    let mut number: u64 = 0;
+    let mut buf = Vec::new();
+    let mut chunk: Vec<(u64, Line)> = Vec::with_capacity(options.chunk_lines.min(1 << 16));
+    let mut at_end = false;
+    while !at_end {
+        chunk.clear();
+        let mut chunk_bytes = 0usize;
+        while chunk.len() < options.chunk_lines.max(1) && chunk_bytes < options.chunk_bytes {
+            let read = read_line(input, options.max_line_bytes, &mut buf, &mut summary.bytes)?;
+            let Some(length) = read else {
+                at_end = true;
+                break;
+            };
+            number += 1;
+            let line = if length > options.max_line_bytes as u64 {
+                Line::Overlong(length)
+            } else if buf.iter().all(u8::is_ascii_whitespace) {
+                summary.blank += 1;
+                continue;
+            } else {
+                chunk_bytes += buf.len();
+                // Valid UTF-8 (the usual case) is only validated, not scanned
+                // for replacement.
+                let text = match std::str::from_utf8(&buf) {
+                    Ok(text) => text.to_owned(),
+                    Err(_) => String::from_utf8_lossy(&buf).into_owned(),
+                };
+                Line::Token(text)
+            };
+            chunk.push((number, line));
+        }
+        let outcomes: Vec<Outcome> = chunk
+            .par_iter()
+            .map(|(n, line)| check_line(options, *n, line))
+            .collect();
+        for outcome in outcomes {
+            output.write_all(outcome.json.as_bytes())?;
+            output.write_all(b"\n")?;
+            summary.tokens += 1;
+            match outcome.verdict {
+                Verdict::Pass => summary.pass += 1,
+                Verdict::Fail => summary.fail += 1,
+                Verdict::Incomplete => summary.incomplete += 1,
+            }
+            summary.disagreements += u64::from(outcome.disagreement);
+            summary.overlong += u64::from(outcome.overlong);
+        }
+        output.flush()?;
+        summary.elapsed = start.elapsed();
+        progress(&summary);
+    }
+    summary.elapsed = start.elapsed();
+    Ok(summary)
+}

@@ -1,0 +1,146 @@
+#!/usr/bin/env bash
+# How fast `check --batch` checks tokens, next to OpenSSL's own RSA-2048
+# private-key rate on every core, measured in the same run: the floor of an
+# iadvize check is one private-key operation, of a moveo check with a
+# context two (encryption_key and init_vector).
+#
+#   scripts/bench.sh            batch throughput of both profiles, one
+#                               check's wall time, `openssl speed`, ratios
+#   scripts/bench.sh --memory   also: max RSS of a 1,000,000-line batch
+#                               (a few minutes)
+#   scripts/bench.sh --suite    also: wall time of `vectors run` and
+#                               `interop --cases 200`
+#
+# BENCH_TOKENS (default 5000) sets the size of the generated files. The
+# last lines are the ratios. Criterion's per-operation figures are
+# `cargo bench -p jose-harness --bench crypto`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+memory=0
+suite=0
+for arg in "$@"; do
+  case "$arg" in
+    --memory) memory=1 ;;
+    --suite) suite=1 ;;
+    *) echo "usage: scripts/bench.sh [--memory] [--suite]" >&2; exit 2 ;;
+  esac
+done
+tokens=${BENCH_TOKENS:-5000}
+cores=$(nproc)
+
+install() {
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && apt-get install -y -qq "$@"
+  else
+    sudo apt-get update -qq && sudo apt-get install -y -qq "$@"
+  fi
+}
+command -v openssl >/dev/null 2>&1 || install openssl
+if [ "$memory" = 1 ] && [ ! -x /usr/bin/time ]; then install time; fi
+
+step() { printf '==> %s\n' "$*" >&2; }
+
+step "release build"
+cargo build --release --quiet -p jose-harness
+bin=target/release/jose-harness
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+keys=vectors/keys
+now=1700000000
+common=(--now "$now" --verify-key "$keys/customer-test-public.pem"
+        --decrypt-key "$keys/recipient-test-private.pem")
+
+# Milliseconds since the epoch, with a fraction.
+now_ms() { awk -v ns="$(date +%s%N)" 'BEGIN { printf "%.3f", ns / 1e6 }'; }
+
+step "generate $tokens tokens of each profile"
+"$bin" generate --profile iadvize --count "$tokens" --seed 1 --now "$now" --backend josekit \
+  --sign-key "$keys/customer-test-private.pem" \
+  --encrypt-key "$keys/recipient-test-public.pem" >"$work/iadvize.txt"
+"$bin" generate --profile moveo --count "$tokens" --seed 1 --now "$now" \
+  --context '{"plan":"gold","cart":[1,2,3]}' \
+  --sign-key "$keys/customer-test-private.pem" \
+  --encrypt-key "$keys/recipient-test-public.pem" >"$work/moveo.txt"
+
+# Tokens per second of one `check --batch` run, start to exit (process
+# start and key loading included); every token must pass.
+batch_rate() {
+  local profile=$1 file=$2 start end
+  start=$(now_ms)
+  "$bin" check --profile "$profile" --batch "$file" "${common[@]}" \
+    >"$work/out.jsonl" 2>"$work/summary.txt" || {
+    cat "$work/summary.txt" >&2
+    echo "bench: the $profile batch did not pass" >&2
+    exit 1
+  }
+  end=$(now_ms)
+  cat "$work/summary.txt" >&2
+  awk -v n="$tokens" -v s="$start" -v e="$end" 'BEGIN { printf "%.0f", n / ((e - s) / 1000) }'
+}
+
+# OpenSSL's RSA-2048 private-key operations per second on every core
+# (sign/s of the summary line "rsa 2048 bits <s> <s> <sign/s> <verify/s>").
+openssl_speed() {
+  openssl speed -seconds 3 -multi "$cores" rsa2048 >"$work/speed.txt" 2>/dev/null
+  awk '/^rsa +2048 bits/ { for (i = 4; i <= NF; i++) if ($i ~ /^[0-9.]+$/) { print $i; exit } }' "$work/speed.txt"
+}
+
+# OpenSSL's rate just before and just after the batches, averaged, so a
+# change in the machine's load during the run weighs on both sides.
+step "openssl speed -multi $cores rsa2048, then check --batch, then openssl speed again"
+openssl_before=$(openssl_speed)
+iadvize_rate=$(batch_rate iadvize "$work/iadvize.txt")
+moveo_rate=$(batch_rate moveo "$work/moveo.txt")
+openssl_after=$(openssl_speed)
+if [ -z "$openssl_before" ] || [ -z "$openssl_after" ]; then
+  cat "$work/speed.txt" >&2
+  echo "bench: cannot read the rate from openssl speed" >&2
+  exit 1
+fi
+openssl_rate=$(awk -v a="$openssl_before" -v b="$openssl_after" 'BEGIN { printf "%.0f", (a + b) / 2 }')
+
+step "one check, start to exit (20 runs)"
+head -n 1 "$work/iadvize.txt" >"$work/one.txt"
+single=()
+for _ in $(seq 20); do
+  start=$(now_ms)
+  "$bin" check --profile iadvize --token "@$work/one.txt" "${common[@]}" >/dev/null
+  end=$(now_ms)
+  single+=("$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.2f", e - s }')")
+done
+single_median=$(printf '%s\n' "${single[@]}" | sort -n | awk '{ a[NR] = $1 } END { printf "%.1f", (a[int((NR + 1) / 2)] + a[int(NR / 2) + 1]) / 2 }')
+
+if [ "$suite" = 1 ]; then
+  step "vectors run (every built-in backend) and interop --cases 200"
+  start=$(now_ms)
+  "$bin" vectors run >/dev/null
+  end=$(now_ms)
+  vectors_s=$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.1f", (e - s) / 1000 }')
+  start=$(now_ms)
+  "$bin" interop --cases 200 >/dev/null
+  end=$(now_ms)
+  interop_s=$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.1f", (e - s) / 1000 }')
+  echo "vectors run, every built-in backend: ${vectors_s} s (target <= 10 s)"
+  echo "interop --cases 200: ${interop_s} s (target <= 60 s)"
+fi
+
+if [ "$memory" = 1 ]; then
+  step "a 1,000,000-line batch (the $tokens iadvize tokens repeated)"
+  awk -v n=1000000 -v f="$work/iadvize.txt" 'BEGIN {
+      while ((getline line < f) > 0) t[c++] = line
+      for (i = 0; i < n; i++) print t[i % c] }' >"$work/million.txt"
+  /usr/bin/time -v "$bin" check --profile iadvize --batch "$work/million.txt" "${common[@]}" \
+    >/dev/null 2>"$work/time.txt" || true
+  grep '^batch:' "$work/time.txt" >&2 || true
+  rss_kib=$(awk -F: '/Maximum resident set size/ { gsub(/ /, "", $2); print $2 }' "$work/time.txt")
+  echo "1,000,000-line batch: max RSS $(awk -v k="$rss_kib" 'BEGIN { printf "%.1f", k / 1024 }') MiB (target < 100 MiB)"
+fi
+
+echo "single check, start to exit: ${single_median} ms median of 20 (target <= 15 ms)"
+echo "openssl speed -multi $cores rsa2048: ${openssl_rate} private ops/s (${openssl_before} before the batches, ${openssl_after} after)"
+echo "check --batch iadvize: ${iadvize_rate} tokens/s"
+echo "check --batch moveo with context: ${moveo_rate} tokens/s"
+awk -v a="$iadvize_rate" -v o="$openssl_rate" 'BEGIN { printf "ratio iadvize / openssl private ops: %.2f (target >= 0.90)\n", a / o }'
+awk -v m="$moveo_rate" -v o="$openssl_rate" 'BEGIN { printf "ratio moveo with context / openssl private ops: %.2f (target >= 0.45)\n", m / o }'
