@@ -467,6 +467,35 @@ fn read_arg(arg: &str, what: &str, limit: usize) -> Result<String> {
     })
 }
 
+/// The keys of `check` and `check --batch`, each loaded once.
+struct CheckKeys {
+    verify: Option<LoadedKey>,
+    decrypt: Option<LoadedKey>,
+}
+
+impl CheckKeys {
+    fn load(args: &CheckArgs) -> Result<Self> {
+        Ok(Self {
+            verify: args.verify_key.as_deref().map(load_key).transpose()?,
+            decrypt: args.decrypt_key.as_deref().map(load_key).transpose()?,
+        })
+    }
+
+    /// The customer public key (the public half of whatever was given).
+    fn verify(&self) -> Option<&keys::PublicKey> {
+        self.verify.as_ref().map(LoadedKey::public)
+    }
+
+    /// The recipient private key; an error when a public key was given.
+    fn decrypt(&self) -> Result<Option<&keys::PrivateKey>> {
+        Ok(self
+            .decrypt
+            .as_ref()
+            .map(|k| k.private("--decrypt-key"))
+            .transpose()?)
+    }
+}
+
 /// Loads a key file; warns (as ssh does) when a private key is readable
 /// by its group or others, unless it is one of the published test keys.
 fn load_key(path: &Path) -> Result<LoadedKey> {
@@ -557,13 +586,8 @@ fn run_check(args: CheckArgs) -> Result<ExitCode> {
         "token",
         limits.max_token_bytes.saturating_add(16),
     )?;
-    let verify = args.verify_key.as_deref().map(load_key).transpose()?;
-    let decrypt = args.decrypt_key.as_deref().map(load_key).transpose()?;
-    let decrypt_key = decrypt
-        .as_ref()
-        .map(|k| k.private("--decrypt-key"))
-        .transpose()?;
-    let verify_key = verify.as_ref().map(LoadedKey::public);
+    let keys = CheckKeys::load(&args)?;
+    let (verify_key, decrypt_key) = (keys.verify(), keys.decrypt()?);
     let stacks = check_backends(args.profile, &args.backend)?;
     let now = now_or(args.now)?;
     let reports: Vec<Report> = stacks

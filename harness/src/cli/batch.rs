@@ -11,9 +11,8 @@ use anyhow::{bail, Context, Result};
 use jose_harness::backend::Backend;
 use jose_harness::batch::{self, BatchOptions, Summary};
 use jose_harness::jose::Limits;
-use jose_harness::keys::LoadedKey;
 
-use super::{check_backends, exit_for, load_key, now_or, CheckArgs, Format};
+use super::{check_backends, exit_for, now_or, CheckArgs, CheckKeys, Format};
 
 /// Input whose read errors say what was being read, so they are told
 /// apart from errors writing the output.
@@ -51,13 +50,8 @@ pub(super) fn run(args: &CheckArgs, limits: Limits) -> Result<ExitCode> {
     if args.format == Some(Format::Text) {
         bail!("--batch writes JSON Lines: --format text does not apply (leave --format out)");
     }
-    let verify = args.verify_key.as_deref().map(load_key).transpose()?;
-    let decrypt = args.decrypt_key.as_deref().map(load_key).transpose()?;
-    let decrypt_key = decrypt
-        .as_ref()
-        .map(|k| k.private("--decrypt-key"))
-        .transpose()?;
-    let verify_key = verify.as_ref().map(LoadedKey::public);
+    let keys = CheckKeys::load(args)?;
+    let (verify_key, decrypt_key) = (keys.verify(), keys.decrypt()?);
     let stacks = check_backends(args.profile, &args.backend)?;
     let now = now_or(args.now)?;
 
