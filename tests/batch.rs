@@ -12,7 +12,7 @@ use jose_harness::backend::{self, Backend, Capabilities, CryptoFailure, JweParts
 use jose_harness::check::{Profile, Verdict};
 use jose_harness::keys::{PrivateKey, PublicKey};
 use jose_harness::rng::HarnessRng;
-use jose_harness::{b64, mint, rules};
+use jose_harness::{mint, rules};
 use jose_harness_tests::*;
 use predicates::prelude::*;
 use serde_json::{json, Value};
@@ -400,26 +400,13 @@ fn a_wrong_oaep_variant_is_diagnosed_after_the_right_one_failed() {
     // JWE whose key is wrapped with OAEP SHA-1 under an RSA-OAEP-256 header
     // takes the failed decryption and then the scheme search.
     let k = keys();
-    let mut rng = HarnessRng::from_seed(3);
     let payload = serde_json::to_vec(&claims(Profile::Iadvize)).expect("JSON");
-    let jws = mint::jws_rs256(
-        reference(),
-        &k.customer,
-        mint::IADVIZE_JWS_HEADER.as_bytes(),
-        &payload,
-    )
-    .expect("signs");
-    let protected = b64::encode_url(mint::IADVIZE_JWE_HEADER.as_bytes());
-    let parts = reference::jwe_encrypt_with(
-        k.recipient.public(),
+    let token = iadvize_token_wrapped_with(
         RsaScheme::OaepSha1,
-        32,
-        &protected,
-        jws.as_bytes(),
-        &mut rng,
-    )
-    .expect("encrypts");
-    let token = mint::jwe_compact(&protected, &parts);
+        mint::IADVIZE_JWE_HEADER.as_bytes(),
+        &payload,
+        &mut HarnessRng::from_seed(3),
+    );
     let default = Stacked::for_checking(backend::by_name("josekit").expect("josekit"));
     let ops = private_operations(&default, Profile::Iadvize, &token);
     assert_eq!(ops.verdict, Verdict::Fail);

@@ -83,6 +83,37 @@ pub fn iadvize_token(claims: &Map<String, Value>) -> String {
     .expect("mint")
 }
 
+/// An iadvize token whose 32-byte content key is wrapped with `scheme`
+/// under the JWE header `jwe_header` (RSA-OAEP-256 with a SHA-1 wrap is
+/// the wrong-variant mistake), its JWS signing `payload` with the customer
+/// key.
+pub fn iadvize_token_wrapped_with(
+    scheme: jose_harness::backend::reference::RsaScheme,
+    jwe_header: &[u8],
+    payload: &[u8],
+    rng: &mut HarnessRng,
+) -> String {
+    let k = keys();
+    let jws = mint::jws_rs256(
+        reference(),
+        &k.customer,
+        mint::IADVIZE_JWS_HEADER.as_bytes(),
+        payload,
+    )
+    .expect("signs");
+    let protected = jose_harness::b64::encode_url(jwe_header);
+    let parts = jose_harness::backend::reference::jwe_encrypt_with(
+        k.recipient.public(),
+        scheme,
+        32,
+        &protected,
+        jws.as_bytes(),
+        rng,
+    )
+    .expect("encrypts");
+    mint::jwe_compact(&protected, &parts)
+}
+
 /// A correct moveo token for `claims`, with `context` encrypted (AES-256)
 /// to the recipient when given.
 pub fn moveo_token(claims: &Map<String, Value>, context: Option<&Value>) -> String {

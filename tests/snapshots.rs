@@ -30,27 +30,14 @@ fn iadvize_pass() {
 fn iadvize_fail() {
     // Expired, unprefixed userId, no cty, and the content key wrapped with
     // SHA-1 OAEP under an RSA-OAEP-256 header: four mistakes, one run.
-    let k = keys();
-    let mut rng = rng();
     let payload = json!({"userId": "u-1", "exp": NOW - 30}).to_string();
-    let jws = mint::jws_rs256(
-        reference(),
-        &k.customer,
-        mint::IADVIZE_JWS_HEADER.as_bytes(),
-        payload.as_bytes(),
-    )
-    .unwrap();
-    let protected = b64::encode_url(br#"{"alg":"RSA-OAEP-256","enc":"A256GCM"}"#);
-    let parts = reference::jwe_encrypt_with(
-        k.recipient.public(),
+    let token = iadvize_token_wrapped_with(
         RsaScheme::OaepSha1,
-        32,
-        &protected,
-        jws.as_bytes(),
-        &mut rng,
-    )
-    .unwrap();
-    insta::assert_snapshot!(report("iadvize", &mint::jwe_compact(&protected, &parts)));
+        br#"{"alg":"RSA-OAEP-256","enc":"A256GCM"}"#,
+        payload.as_bytes(),
+        &mut rng(),
+    );
+    insta::assert_snapshot!(report("iadvize", &token));
 }
 
 #[test]
