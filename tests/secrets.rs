@@ -515,7 +515,6 @@ fn a_private_key_others_can_read_is_warned_about_unless_it_is_a_published_test_k
     let d = dir.path().display().to_string();
     run(&["keygen", "--out", &d, "--name", "mine"]);
     let private = dir.path().join("mine-private.pem");
-    let public = dir.path().join("mine-public.pem");
     let mode = |path: &Path| {
         use std::os::unix::fs::PermissionsExt;
         fs::metadata(path).unwrap().permissions().mode() & 0o777
@@ -547,8 +546,6 @@ fn a_private_key_others_can_read_is_warned_about_unless_it_is_a_published_test_k
     set(0o600);
     let out = check();
     assert!(!String::from_utf8_lossy(&out.stderr).contains("warning"));
-    // The public half is not a secret.
-    let _ = public;
     // A published test key with the same loose mode: no warning.
     let test_copy = dir.path().join("customer-test-private.pem");
     fs::copy(key_path("customer", "private"), &test_copy).unwrap();
