@@ -65,7 +65,7 @@ fn results_come_in_input_order_with_line_numbers_and_blank_lines_skipped() {
         .code(1)
         .stderr(predicate::str::contains("batch: 5 tokens in "))
         .stderr(predicate::str::contains(
-            "3 pass, 2 fail, 0 incomplete; 2 blank line(s) skipped; backend josekit",
+            "3 pass, 2 fail, 0 incomplete; 2 blank line(s) skipped; backend openssl",
         ))
         .get_output()
         .clone();
@@ -377,7 +377,9 @@ fn a_valid_token_costs_exactly_the_rsa_private_operations_it_needs() {
         (Profile::Moveo, moveo_context_token(), 2),
         (Profile::Moveo, moveo_plain, 0),
     ];
-    let default = Stacked::for_checking(backend::by_name("josekit").expect("josekit"));
+    let default = Stacked::for_checking(
+        backend::by_name(backend::DEFAULT_FOR_CHECKING).expect("the default backend"),
+    );
     let pure = Stacked::for_checking(reference());
     for (profile, token, expected) in &cases {
         // The default: only what the backend is asked, none of it (and no
@@ -407,7 +409,9 @@ fn a_wrong_oaep_variant_is_diagnosed_after_the_right_one_failed() {
         &payload,
         &mut HarnessRng::from_seed(3),
     );
-    let default = Stacked::for_checking(backend::by_name("josekit").expect("josekit"));
+    let default = Stacked::for_checking(
+        backend::by_name(backend::DEFAULT_FOR_CHECKING).expect("the default backend"),
+    );
     let ops = private_operations(&default, Profile::Iadvize, &token);
     assert_eq!(ops.verdict, Verdict::Fail);
     assert_eq!(ops.asked, 1, "the right scheme, tried first");
@@ -426,7 +430,9 @@ fn a_wrong_oaep_variant_is_diagnosed_after_the_right_one_failed() {
 fn keys_are_loaded_into_openssl_once_per_thread_not_once_per_token() {
     // On a thread of its own, so the per-thread caches start empty.
     std::thread::spawn(|| {
-        let default = Stacked::for_checking(backend::by_name("josekit").expect("josekit"));
+        let default = Stacked::for_checking(
+            backend::by_name(backend::DEFAULT_FOR_CHECKING).expect("the default backend"),
+        );
         let k = keys();
         let run = |profile: Profile, token: &str| {
             let report = check_with(
@@ -450,10 +456,25 @@ fn keys_are_loaded_into_openssl_once_per_thread_not_once_per_token() {
         assert_eq!(keycache::built_on_this_thread(), 2);
         let moveo = moveo_context_token();
         run(Profile::Moveo, &moveo);
-        // The recipient's private key, now for the openssl backend.
-        assert_eq!(keycache::built_on_this_thread(), 3);
+        // The moveo context is RSA-OAEP-SHA256 too: the same two contexts
+        // serve it, nothing new is built.
+        assert_eq!(keycache::built_on_this_thread(), 2);
         for _ in 0..10 {
             run(Profile::Moveo, &moveo);
+        }
+        assert_eq!(keycache::built_on_this_thread(), 2);
+        // A key not seen before (of the same size, so the decryption is
+        // tried) is built once, then reused.
+        let other = &k.customer2;
+        for _ in 0..3 {
+            let report = check_with(
+                &default,
+                Profile::Iadvize,
+                &iadvize,
+                Some(k.customer.public()),
+                Some(other),
+            );
+            assert_eq!(report.verdict, Verdict::Fail, "not the key it was made for");
         }
         assert_eq!(keycache::built_on_this_thread(), 3);
     })

@@ -32,6 +32,16 @@ fn load(name: &str) -> LoadedKey {
     keys::load_file(&key_path(name, "private")).expect("bundled test key loads")
 }
 
+/// A bundled private test key by name (`customer3072`, `recipient4096`, …).
+pub fn private(name: &str) -> PrivateKey {
+    let path = key_path(name, "private");
+    keys::load_file(&path)
+        .unwrap_or_else(|e| panic!("{} should load: {e}", path.display()))
+        .private("test")
+        .unwrap_or_else(|e| panic!("{name}: {e}"))
+        .clone()
+}
+
 /// The bundled test key pairs.
 pub struct TestKeys {
     /// Signs tokens (customer side).

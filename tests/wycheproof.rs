@@ -244,11 +244,24 @@ fn josekit_gcm(
         .map_err(|e| e.to_string())
 }
 
+fn openssl_gcm(
+    key: &[u8],
+    iv: &[u8],
+    aad: &[u8],
+    ct: &[u8],
+    tag: &[u8],
+) -> Result<Vec<u8>, String> {
+    jose_harness::backend::openssl::gcm_decrypt(key, iv, aad, ct, tag)
+        .map(|pt| pt.to_vec())
+        .map_err(|e: CryptoFailure| e.to_string())
+}
+
 /// The raw GCM of a JWE-capable backend.
 fn gcm_of(backend: &dyn Backend) -> GcmDecrypt {
     match backend.id() {
         "reference" => reference_gcm,
         "josekit" => josekit_gcm,
+        "openssl" => openssl_gcm,
         other => panic!(
             "backend {other} decrypts JWEs but this test has no raw AES-GCM entry for it; add one"
         ),

@@ -3,8 +3,9 @@
 //!
 //! The input is read in chunks (at most [`BatchOptions::chunk_lines`]
 //! lines or [`BatchOptions::chunk_bytes`] bytes); each chunk is checked in
-//! parallel (rayon) and its results written in order before the next chunk
-//! is read, so memory depends on the chunk size, never on the input's.
+//! parallel (rayon) while the calling thread writes the previous chunk's
+//! results, in order, and reads the next chunk. At most three chunks are
+//! held, so memory depends on the chunk size, never on the input's.
 //! A line is read up to [`BatchOptions::max_line_bytes`]: the rest of a
 //! longer line is skipped, not kept, and the line gets a `token.size`
 //! finding of its own. Blank lines are skipped; line numbers count them.
@@ -278,6 +279,89 @@ fn check_line(options: &BatchOptions<'_>, number: u64, line: &Line) -> Outcome {
     }
 }
 
+/// Reads the input a chunk at a time, numbering lines.
+struct Reader<'i> {
+    input: &'i mut dyn BufRead,
+    number: u64,
+    buf: Vec<u8>,
+    at_end: bool,
+}
+
+impl Reader<'_> {
+    /// The next chunk: empty at the end of the input.
+    fn chunk(
+        &mut self,
+        options: &BatchOptions<'_>,
+        summary: &mut Summary,
+    ) -> io::Result<Vec<(u64, Line)>> {
+        let mut chunk = Vec::with_capacity(options.chunk_lines.clamp(1, 1 << 16));
+        let mut chunk_bytes = 0usize;
+        while !self.at_end
+            && chunk.len() < options.chunk_lines.max(1)
+            && chunk_bytes < options.chunk_bytes
+        {
+            let read = read_line(
+                self.input,
+                options.max_line_bytes,
+                &mut self.buf,
+                &mut summary.bytes,
+            )?;
+            let Some(length) = read else {
+                self.at_end = true;
+                break;
+            };
+            self.number += 1;
+            let line = if length > options.max_line_bytes as u64 {
+                Line::Overlong(length)
+            } else if self.buf.iter().all(u8::is_ascii_whitespace) {
+                summary.blank += 1;
+                continue;
+            } else {
+                chunk_bytes += self.buf.len();
+                // Valid UTF-8 (the usual case) is only validated, not scanned
+                // for replacement.
+                let text = match std::str::from_utf8(&self.buf) {
+                    Ok(text) => text.to_owned(),
+                    Err(_) => String::from_utf8_lossy(&self.buf).into_owned(),
+                };
+                Line::Token(text)
+            };
+            chunk.push((self.number, line));
+        }
+        Ok(chunk)
+    }
+}
+
+/// Writes `outcomes` (emptying it) in order, counts them, flushes and
+/// reports progress. Nothing to write is nothing done.
+fn write_outcomes(
+    output: &mut dyn Write,
+    outcomes: &mut Vec<Outcome>,
+    summary: &mut Summary,
+    start: Instant,
+    progress: &mut dyn FnMut(&Summary),
+) -> io::Result<()> {
+    if outcomes.is_empty() {
+        return Ok(());
+    }
+    for outcome in outcomes.drain(..) {
+        output.write_all(outcome.json.as_bytes())?;
+        output.write_all(b"\n")?;
+        summary.tokens += 1;
+        match outcome.verdict {
+            Verdict::Pass => summary.pass += 1,
+            Verdict::Fail => summary.fail += 1,
+            Verdict::Incomplete => summary.incomplete += 1,
+        }
+        summary.disagreements += u64::from(outcome.disagreement);
+        summary.overlong += u64::from(outcome.overlong);
+    }
+    output.flush()?;
+    summary.elapsed = start.elapsed();
+    progress(summary);
+    Ok(())
+}
+
 /// Checks every token of `input`, writing one JSON line per token to
 /// `output` in input order. `progress` is told the input bytes and tokens
 /// done after each chunk. An I/O error stops the batch and is returned.
@@ -295,57 +379,36 @@ pub fn run(
     }
     let start = Instant::now();
     let mut summary = Summary::default();
-    let mut number: u64 = 0;
-    let mut buf = Vec::new();
-    let mut chunk: Vec<(u64, Line)> = Vec::with_capacity(options.chunk_lines.min(1 << 16));
-    let mut at_end = false;
-    while !at_end {
-        chunk.clear();
-        let mut chunk_bytes = 0usize;
-        while chunk.len() < options.chunk_lines.max(1) && chunk_bytes < options.chunk_bytes {
-            let read = read_line(input, options.max_line_bytes, &mut buf, &mut summary.bytes)?;
-            let Some(length) = read else {
-                at_end = true;
-                break;
-            };
-            number += 1;
-            let line = if length > options.max_line_bytes as u64 {
-                Line::Overlong(length)
-            } else if buf.iter().all(u8::is_ascii_whitespace) {
-                summary.blank += 1;
-                continue;
-            } else {
-                chunk_bytes += buf.len();
-                // Valid UTF-8 (the usual case) is only validated, not scanned
-                // for replacement.
-                let text = match std::str::from_utf8(&buf) {
-                    Ok(text) => text.to_owned(),
-                    Err(_) => String::from_utf8_lossy(&buf).into_owned(),
-                };
-                Line::Token(text)
-            };
-            chunk.push((number, line));
-        }
-        let outcomes: Vec<Outcome> = chunk
-            .par_iter()
-            .map(|(n, line)| check_line(options, *n, line))
-            .collect();
-        for outcome in outcomes {
-            output.write_all(outcome.json.as_bytes())?;
-            output.write_all(b"\n")?;
-            summary.tokens += 1;
-            match outcome.verdict {
-                Verdict::Pass => summary.pass += 1,
-                Verdict::Fail => summary.fail += 1,
-                Verdict::Incomplete => summary.incomplete += 1,
-            }
-            summary.disagreements += u64::from(outcome.disagreement);
-            summary.overlong += u64::from(outcome.overlong);
-        }
-        output.flush()?;
-        summary.elapsed = start.elapsed();
-        progress(&summary);
+    let mut reader = Reader {
+        input,
+        number: 0,
+        buf: Vec::new(),
+        at_end: false,
+    };
+    // Three chunks at most are alive: the one being checked on the worker
+    // threads while this thread writes the results of the one before and
+    // reads the one after, so the cores do not wait for the I/O (nor a slow
+    // pipe for the cores).
+    let mut chunk = reader.chunk(options, &mut summary)?;
+    let mut previous: Vec<Outcome> = Vec::new();
+    while !chunk.is_empty() {
+        let mut checked: Vec<Outcome> = Vec::new();
+        let next = rayon::in_place_scope(|scope| {
+            let chunk = &chunk;
+            let checked = &mut checked;
+            scope.spawn(move |_| {
+                *checked = chunk
+                    .par_iter()
+                    .map(|(n, line)| check_line(options, *n, line))
+                    .collect();
+            });
+            write_outcomes(output, &mut previous, &mut summary, start, progress)?;
+            reader.chunk(options, &mut summary)
+        })?;
+        previous = checked;
+        chunk = next;
     }
+    write_outcomes(output, &mut previous, &mut summary, start, progress)?;
     summary.elapsed = start.elapsed();
     Ok(summary)
 }

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use rsa::pkcs1::{DecodeRsaPrivateKey, DecodeRsaPublicKey, EncodeRsaPublicKey};
 use rsa::pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePrivateKey, EncodePublicKey};
-use rsa::traits::PublicKeyParts;
+use rsa::traits::{PrivateKeyParts, PublicKeyParts};
 use rsa::{BigUint, RsaPrivateKey, RsaPublicKey};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -28,6 +28,7 @@ pub const IADVIZE_PRODUCTION_KEY: &str = "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCg
 pub struct PublicKey {
     rsa: RsaPublicKey,
     spki_der: Vec<u8>,
+    digest: [u8; 32],
     fingerprint: String,
 }
 
@@ -43,6 +44,7 @@ impl PublicKey {
         Self {
             rsa,
             spki_der,
+            digest: digest.into(),
             fingerprint,
         }
     }
@@ -73,6 +75,11 @@ impl PublicKey {
     pub fn size(&self) -> usize {
         self.rsa.size()
     }
+    /// SHA-256 of the SPKI DER: what identifies this key in the backends'
+    /// caches of library key objects.
+    pub(crate) fn digest(&self) -> &[u8; 32] {
+        &self.digest
+    }
     /// A short fingerprint (SHA-256 of the SPKI DER): safe to print.
     pub fn fingerprint(&self) -> &str {
         &self.fingerprint
@@ -96,13 +103,39 @@ impl fmt::Debug for PublicKey {
 pub struct PrivateKey {
     rsa: RsaPrivateKey,
     public: PublicKey,
+    digest: Zeroizing<[u8; 32]>,
 }
 
 impl PrivateKey {
     /// Wraps an rsa private key.
     pub fn new(rsa: RsaPrivateKey) -> Self {
         let public = PublicKey::new(rsa.to_public_key());
-        Self { rsa, public }
+        // The whole key, not only its public half: two private keys that
+        // share a modulus but differ are different keys to a library.
+        let mut hash = Sha256::new();
+        hash.update(b"jose-harness private key\0");
+        let mut part = |bytes: &[u8]| {
+            hash.update((bytes.len() as u64).to_be_bytes());
+            hash.update(bytes);
+        };
+        part(&public.spki_der);
+        part(&Zeroizing::new(rsa.d().to_bytes_be()));
+        for prime in rsa.primes() {
+            part(&Zeroizing::new(prime.to_bytes_be()));
+        }
+        let digest = Zeroizing::new(hash.finalize().into());
+        Self {
+            rsa,
+            public,
+            digest,
+        }
+    }
+    /// A SHA-256 digest of the whole key (SPKI, private exponent,
+    /// primes): what identifies it in the backends' caches of library key
+    /// objects. Computed once; it reveals nothing of the key, and is
+    /// zeroized on drop all the same.
+    pub(crate) fn digest(&self) -> &[u8; 32] {
+        &self.digest
     }
     /// The rsa crate's key (zeroized on drop by the rsa crate).
     pub fn rsa(&self) -> &RsaPrivateKey {

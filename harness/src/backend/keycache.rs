@@ -9,17 +9,15 @@
 //! threads never share (or lock) an OpenSSL key, and nothing here needs
 //! `Sync`.
 //!
-//! A key is recognised by its whole content (the public key's SPKI DER;
-//! for a private key also its private exponent and primes), never by its
-//! address, so a different key that happens to reuse memory is never
-//! mistaken for one seen before. The copy of a private key's identity is
-//! zeroized when evicted.
+//! A key is recognised by a SHA-256 digest of its whole content (the
+//! public key's SPKI DER; for a private key also its private exponent and
+//! primes), computed once when the key is loaded, never by its address:
+//! a different key that happens to reuse memory is never mistaken for one
+//! seen before, and finding a key costs a 32-byte comparison, not an
+//! encoding of it per token.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
-
-use rsa::traits::PrivateKeyParts;
-use zeroize::Zeroizing;
 
 use crate::keys::{PrivateKey, PublicKey};
 
@@ -38,29 +36,19 @@ pub fn built_on_this_thread() -> u64 {
     BUILT.with(Cell::get)
 }
 
-/// What identifies a key in a cache.
-pub(crate) type Identity = Zeroizing<Vec<u8>>;
+/// What identifies a key in a cache: a digest of its content.
+pub(crate) type Identity = [u8; 32];
 
-/// A public key's identity: its SPKI DER.
+/// A public key's identity: the SHA-256 of its SPKI DER.
 pub(crate) fn public_identity(key: &PublicKey) -> Identity {
-    Zeroizing::new(key.spki_der().to_vec())
+    *key.digest()
 }
 
-/// A private key's identity: the public key's SPKI DER, the private
-/// exponent and the primes, each with its length.
+/// A private key's identity: a SHA-256 of the public key's SPKI DER, the
+/// private exponent and the primes (a different domain from any public
+/// key's).
 pub(crate) fn private_identity(key: &PrivateKey) -> Identity {
-    let rsa = key.rsa();
-    let mut id = Zeroizing::new(Vec::with_capacity(1024));
-    let mut push = |bytes: &[u8]| {
-        id.extend_from_slice(&(bytes.len() as u32).to_be_bytes());
-        id.extend_from_slice(bytes);
-    };
-    push(key.public().spki_der());
-    push(&Zeroizing::new(rsa.d().to_bytes_be()));
-    for prime in rsa.primes() {
-        push(&Zeroizing::new(prime.to_bytes_be()));
-    }
-    id
+    *key.digest()
 }
 
 /// One cache: key identity → the object a backend built for it.
@@ -150,7 +138,8 @@ mod tests {
             7
         );
         for i in 0..(CAPACITY as u32 * 2) {
-            let id = Zeroizing::new(i.to_be_bytes().to_vec());
+            let mut id = [0u8; 32];
+            id[..4].copy_from_slice(&i.to_be_bytes());
             cache.get_or_try(id, || Ok::<_, ()>(i)).expect("builds");
         }
         assert_eq!(cache.entries.borrow().len(), CAPACITY);

@@ -1,37 +1,73 @@
-//! The OpenSSL backend: the moveo context scheme (RSA-OAEP with SHA-256
-//! and MGF1-SHA-256, then AES-CBC with PKCS#7) through the `openssl` crate,
-//! on the OpenSSL built from source by its `vendored` feature.
+//! The OpenSSL backend: every operation of both profiles (RS256, the JWE
+//! with RSA-OAEP-256 + A256GCM, the moveo context with RSA-OAEP-SHA256 and
+//! AES-CBC/PKCS#7) straight through the `openssl` crate's EVP interfaces,
+//! on the OpenSSL built from source by its `vendored` feature (or the
+//! system's, with `OPENSSL_NO_VENDOR=1`).
+//!
+//! It shares the library with josekit but not the code above it: josekit
+//! drives its own algorithm objects, this backend the `EVP_PKEY` calls
+//! themselves. It is the fastest backend here, and the default of `check`.
+//!
+//! Work done once: for each key and thread ([`super::keycache`]) it keeps
+//! an `EVP_PKEY_CTX` already initialised for its operation (RS256 signing
+//! or verification, OAEP-SHA-256 encryption or decryption), so a token
+//! costs the RSA operation itself, not the library's lookup of the
+//! algorithm, padding and digest again. Each context stays on the thread
+//! that made it, with its key's blinding.
 //!
 //! OpenSSL reports bad CBC padding as one opaque error. To name the flaw
 //! the way the reference does, a failed decryption is decrypted again with
 //! padding disabled and the last block classified with
 //! [`crate::padding::unpad`]: the result is the same
 //! [`CryptoFailure::Padding`] the reference returns for the same input.
-//! Lengths are checked up front in the reference's order (key, IV,
-//! ciphertext), so every failure class agrees with the reference's.
-//!
-//! OpenSSL's key objects are built once per key and thread
-//! ([`super::keycache`]), not once per token.
+//! Lengths are checked up front in the reference's order (for the context:
+//! key, IV, ciphertext; for the JWE: encrypted key, content key, IV, tag),
+//! so every failure class agrees with the reference's; in particular a
+//! short GCM tag never reaches OpenSSL, which would compare a truncated
+//! tag.
 
-use openssl::encrypt::{Decrypter, Encrypter};
-use openssl::hash::MessageDigest;
+use std::cell::RefCell;
+
+use openssl::cipher::Cipher as EvpCipher;
+use openssl::cipher_ctx::{CipherCtx, CipherCtxRef};
+use openssl::error::ErrorStack;
+use openssl::md::Md;
 use openssl::pkey::{PKey, Private, Public};
+use openssl::pkey_ctx::PkeyCtx;
 use openssl::rsa::Padding;
 use openssl::symm::{Cipher, Crypter, Mode};
+use rand::RngCore;
 use zeroize::Zeroizing;
 
 use super::keycache::{private_identity, public_identity, KeyCache};
-use super::{Backend, Capabilities, CryptoFailure};
+use super::{Backend, Capabilities, CryptoFailure, JweParts};
 use crate::keys::{PrivateKey, PublicKey};
 use crate::padding::{self, BLOCK};
 use crate::rng::HarnessRng;
 
+/// The content key length of A256GCM.
+const CEK_LEN: usize = 32;
+/// The GCM IV length JWE uses.
+const IV_LEN: usize = 12;
+/// The GCM tag length JWE uses.
+const TAG_LEN: usize = 16;
+
+/// A context initialised for one operation with one key, reused by every
+/// call on this thread.
+type Ctx<T> = RefCell<PkeyCtx<T>>;
+
 thread_local! {
-    static PRIVATE_KEYS: KeyCache<PKey<Private>> = const { KeyCache::new() };
-    static PUBLIC_KEYS: KeyCache<PKey<Public>> = const { KeyCache::new() };
+    static SIGNERS: KeyCache<Ctx<Private>> = const { KeyCache::new() };
+    static VERIFIERS: KeyCache<Ctx<Public>> = const { KeyCache::new() };
+    static ENCRYPTERS: KeyCache<Ctx<Public>> = const { KeyCache::new() };
+    static DECRYPTERS: KeyCache<Ctx<Private>> = const { KeyCache::new() };
+    /// AES-128-, AES-192- and AES-256-GCM contexts given their cipher
+    /// once: a token sets only its key and IV, without the library looking
+    /// the cipher up again.
+    static GCM: RefCell<[Option<CipherCtx>; 3]> = const { RefCell::new([None, None, None]) };
 }
 
-/// The moveo context scheme through OpenSSL's EVP interfaces.
+/// Both profiles' cryptography through OpenSSL's EVP interfaces.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Openssl;
 
@@ -50,10 +86,102 @@ impl Backend for Openssl {
 
     fn capabilities(&self) -> Capabilities {
         Capabilities {
+            rs256_sign: true,
+            rs256_verify: true,
+            jwe_encrypt: true,
+            jwe_decrypt: true,
             context_encrypt: true,
             context_decrypt: true,
-            ..Capabilities::default()
         }
+    }
+
+    /// RSASSA-PKCS1-v1_5 over the SHA-256 digest, through `EVP_PKEY_sign`.
+    fn rs256_sign(&self, key: &PrivateKey, signing_input: &[u8]) -> Result<Vec<u8>, CryptoFailure> {
+        let digest = openssl::sha::sha256(signing_input);
+        let ctx = SIGNERS
+            .with(|c| c.get_or_try(private_identity(key), || signer(key)))
+            .map_err(other)?;
+        let mut signature = Vec::with_capacity(key.public().size());
+        ctx.borrow_mut()
+            .sign_to_vec(&digest, &mut signature)
+            .map_err(other)?;
+        Ok(signature)
+    }
+
+    fn rs256_verify(
+        &self,
+        key: &PublicKey,
+        signing_input: &[u8],
+        signature: &[u8],
+    ) -> Result<(), CryptoFailure> {
+        let digest = openssl::sha::sha256(signing_input);
+        let ctx = VERIFIERS
+            .with(|c| c.get_or_try(public_identity(key), || verifier(key)))
+            .map_err(other)?;
+        // Like the reference, any failure to verify (a wrong signature, or
+        // one of the wrong length) is a bad signature.
+        let verified = ctx.borrow_mut().verify(&digest, signature);
+        match verified {
+            Ok(true) => Ok(()),
+            Ok(false) | Err(_) => Err(CryptoFailure::BadSignature),
+        }
+    }
+
+    /// Draws the content key (32 bytes) and then the IV (12 bytes) from
+    /// `rng`, as the reference does.
+    ///
+    /// The OAEP seed of the key wrap comes from OpenSSL's own generator,
+    /// which cannot be seeded from outside: with a seeded [`HarnessRng`]
+    /// the ciphertext and tag repeat, the encrypted key does not.
+    fn jwe_encrypt(
+        &self,
+        key: &PublicKey,
+        protected_b64: &str,
+        plaintext: &[u8],
+        rng: &mut HarnessRng,
+    ) -> Result<JweParts, CryptoFailure> {
+        let mut cek = Zeroizing::new([0u8; CEK_LEN]);
+        rng.fill_bytes(cek.as_mut_slice());
+        let mut iv = [0u8; IV_LEN];
+        rng.fill_bytes(&mut iv);
+        let encrypted_key = oaep256_encrypt(key, cek.as_slice()).map_err(other)?;
+        let mut tag = vec![0u8; TAG_LEN];
+        let ciphertext = with_gcm(cek.as_slice(), |ctx| {
+            ctx.encrypt_init(None, Some(cek.as_slice()), Some(&iv))?;
+            ctx.cipher_update(protected_b64.as_bytes(), None)?;
+            let mut out = vec![0u8; plaintext.len() + 1];
+            let mut len = ctx.cipher_update(plaintext, Some(&mut out))?;
+            len += ctx.cipher_final(&mut out[len..])?;
+            out.truncate(len);
+            ctx.tag(&mut tag)?;
+            Ok(out)
+        })
+        .map_err(other)?;
+        Ok(JweParts {
+            encrypted_key,
+            iv: iv.to_vec(),
+            ciphertext,
+            tag,
+        })
+    }
+
+    fn jwe_decrypt(
+        &self,
+        key: &PrivateKey,
+        protected_b64: &str,
+        parts: &JweParts,
+    ) -> Result<Zeroizing<Vec<u8>>, CryptoFailure> {
+        let cek = self.rsa_oaep256_decrypt(key, &parts.encrypted_key)?;
+        if cek.len() != CEK_LEN {
+            return Err(CryptoFailure::KeyLength(cek.len()));
+        }
+        gcm_decrypt(
+            &cek,
+            &parts.iv,
+            protected_b64.as_bytes(),
+            &parts.ciphertext,
+            &parts.tag,
+        )
     }
 
     /// RSA-OAEP-SHA256 through `EVP_PKEY_encrypt`.
@@ -67,7 +195,7 @@ impl Backend for Openssl {
         data: &[u8],
         _rng: &mut HarnessRng,
     ) -> Result<Vec<u8>, CryptoFailure> {
-        oaep256_encrypt(key, data).map_err(|e| CryptoFailure::Other(e.to_string()))
+        oaep256_encrypt(key, data).map_err(other)
     }
 
     fn rsa_oaep256_decrypt(
@@ -95,7 +223,7 @@ impl Backend for Openssl {
         }
         cbc(cipher, Mode::Encrypt, key, iv, plaintext, true)
             .map(|out| out.to_vec())
-            .map_err(|e| CryptoFailure::Other(e.to_string()))
+            .map_err(other)
     }
 
     fn aes_cbc_decrypt(
@@ -115,8 +243,7 @@ impl Backend for Openssl {
             return Ok(plaintext);
         }
         // OpenSSL does not say why; decrypt without unpadding and name it.
-        let raw = cbc(cipher, Mode::Decrypt, key, iv, ciphertext, false)
-            .map_err(|e| CryptoFailure::Other(e.to_string()))?;
+        let raw = cbc(cipher, Mode::Decrypt, key, iv, ciphertext, false).map_err(other)?;
         match padding::unpad(&raw) {
             Err(flaw) => Err(CryptoFailure::Padding(flaw)),
             Ok(_) => Err(CryptoFailure::Other(
@@ -124,6 +251,10 @@ impl Backend for Openssl {
             )),
         }
     }
+}
+
+fn other(e: ErrorStack) -> CryptoFailure {
+    CryptoFailure::Other(e.to_string())
 }
 
 /// AES-128-CBC or AES-256-CBC by key length; the moveo scheme has no
@@ -145,7 +276,7 @@ fn cbc(
     iv: &[u8],
     input: &[u8],
     pad: bool,
-) -> Result<Zeroizing<Vec<u8>>, openssl::error::ErrorStack> {
+) -> Result<Zeroizing<Vec<u8>>, ErrorStack> {
     let mut crypter = Crypter::new(cipher, mode, key, Some(iv))?;
     crypter.pad(pad);
     // `update` and `finalize` need a block of room beyond the input.
@@ -156,37 +287,178 @@ fn cbc(
     Ok(out)
 }
 
-fn oaep256_encrypt(key: &PublicKey, data: &[u8]) -> Result<Vec<u8>, openssl::error::ErrorStack> {
-    let pkey = PUBLIC_KEYS.with(|c| {
-        c.get_or_try(public_identity(key), || {
-            PKey::public_key_from_der(key.spki_der())
-        })
-    })?;
-    let mut encrypter = Encrypter::new(&pkey)?;
-    encrypter.set_rsa_padding(Padding::PKCS1_OAEP)?;
-    encrypter.set_rsa_oaep_md(MessageDigest::sha256())?;
-    encrypter.set_rsa_mgf1_md(MessageDigest::sha256())?;
-    let mut out = vec![0u8; encrypter.encrypt_len(data)?];
-    let len = encrypter.encrypt(data, &mut out)?;
+/// AES-GCM decryption (AES-128, -192 or -256 by key length) with JWE's
+/// 96-bit IV and 128-bit tag, as [`Backend::jwe_decrypt`] does it after
+/// unwrapping the content key; lengths are checked first, in the
+/// reference's order, so a failure has the same class as
+/// [`super::reference::gcm_decrypt`]'s.
+pub fn gcm_decrypt(
+    key: &[u8],
+    iv: &[u8],
+    aad: &[u8],
+    ciphertext: &[u8],
+    tag: &[u8],
+) -> Result<Zeroizing<Vec<u8>>, CryptoFailure> {
+    if iv.len() != IV_LEN {
+        return Err(CryptoFailure::IvLength(iv.len()));
+    }
+    if tag.len() != TAG_LEN {
+        return Err(CryptoFailure::TagLength(tag.len()));
+    }
+    if ![16, 24, 32].contains(&key.len()) {
+        return Err(CryptoFailure::KeyLength(key.len()));
+    }
+    // Every length is right, so the only failure left is the tag not
+    // matching.
+    with_gcm(key, |ctx| {
+        ctx.decrypt_init(None, Some(key), Some(iv))?;
+        ctx.set_tag(tag)?;
+        ctx.cipher_update(aad, None)?;
+        let mut out = Zeroizing::new(vec![0u8; ciphertext.len() + 1]);
+        let mut len = ctx.cipher_update(ciphertext, Some(&mut out))?;
+        len += ctx.cipher_final(&mut out[len..])?;
+        out.truncate(len);
+        Ok(out)
+    })
+    .map_err(|_| CryptoFailure::Integrity)
+}
+
+/// Runs `f` on this thread's AES-GCM context for a key of `key`'s length
+/// (16, 24 or 32 bytes: the caller has checked), made on first use.
+fn with_gcm<R>(
+    key: &[u8],
+    f: impl FnOnce(&mut CipherCtxRef) -> Result<R, ErrorStack>,
+) -> Result<R, ErrorStack> {
+    let (slot, cipher) = match key.len() {
+        16 => (0, EvpCipher::aes_128_gcm()),
+        24 => (1, EvpCipher::aes_192_gcm()),
+        _ => (2, EvpCipher::aes_256_gcm()),
+    };
+    GCM.with(|cell| {
+        let mut contexts = cell.borrow_mut();
+        let ctx = match &mut contexts[slot] {
+            Some(ctx) => ctx,
+            empty => {
+                let mut ctx = CipherCtx::new()?;
+                ctx.decrypt_init(Some(cipher), None, None)?;
+                empty.insert(ctx)
+            }
+        };
+        f(ctx)
+    })
+}
+
+fn private_pkey(key: &PrivateKey) -> Result<PKey<Private>, ErrorStack> {
+    PKey::private_key_from_pkcs8(&key.pkcs8_der())
+}
+
+fn public_pkey(key: &PublicKey) -> Result<PKey<Public>, ErrorStack> {
+    PKey::public_key_from_der(key.spki_der())
+}
+
+/// A context for RS256 signatures with `key`: PKCS#1 v1.5 over SHA-256.
+fn signer(key: &PrivateKey) -> Result<Ctx<Private>, ErrorStack> {
+    let pkey = private_pkey(key)?;
+    let mut ctx = PkeyCtx::new(&pkey)?;
+    ctx.sign_init()?;
+    ctx.set_rsa_padding(Padding::PKCS1)?;
+    ctx.set_signature_md(Md::sha256())?;
+    Ok(RefCell::new(ctx))
+}
+
+/// A context verifying RS256 signatures with `key`.
+fn verifier(key: &PublicKey) -> Result<Ctx<Public>, ErrorStack> {
+    let pkey = public_pkey(key)?;
+    let mut ctx = PkeyCtx::new(&pkey)?;
+    ctx.verify_init()?;
+    ctx.set_rsa_padding(Padding::PKCS1)?;
+    ctx.set_signature_md(Md::sha256())?;
+    Ok(RefCell::new(ctx))
+}
+
+/// A context for RSA-OAEP with SHA-256 and MGF1-SHA-256 and no label,
+/// encrypting with `key`.
+fn encrypter(key: &PublicKey) -> Result<Ctx<Public>, ErrorStack> {
+    let pkey = public_pkey(key)?;
+    let mut ctx = PkeyCtx::new(&pkey)?;
+    ctx.encrypt_init()?;
+    ctx.set_rsa_padding(Padding::PKCS1_OAEP)?;
+    ctx.set_rsa_oaep_md(Md::sha256())?;
+    ctx.set_rsa_mgf1_md(Md::sha256())?;
+    Ok(RefCell::new(ctx))
+}
+
+/// The decrypting context of [`encrypter`]'s scheme.
+fn decrypter(key: &PrivateKey) -> Result<Ctx<Private>, ErrorStack> {
+    let pkey = private_pkey(key)?;
+    let mut ctx = PkeyCtx::new(&pkey)?;
+    ctx.decrypt_init()?;
+    ctx.set_rsa_padding(Padding::PKCS1_OAEP)?;
+    ctx.set_rsa_oaep_md(Md::sha256())?;
+    ctx.set_rsa_mgf1_md(Md::sha256())?;
+    Ok(RefCell::new(ctx))
+}
+
+fn oaep256_encrypt(key: &PublicKey, data: &[u8]) -> Result<Vec<u8>, ErrorStack> {
+    let ctx = ENCRYPTERS.with(|c| c.get_or_try(public_identity(key), || encrypter(key)))?;
+    let mut out = Vec::with_capacity(key.size());
+    ctx.borrow_mut().encrypt_to_vec(data, &mut out)?;
+    Ok(out)
+}
+
+fn oaep256_decrypt(key: &PrivateKey, ciphertext: &[u8]) -> Result<Zeroizing<Vec<u8>>, ErrorStack> {
+    let ctx = DECRYPTERS.with(|c| c.get_or_try(private_identity(key), || decrypter(key)))?;
+    // OAEP's message is shorter than the modulus; OpenSSL writes at most
+    // that much and says how much it wrote.
+    let mut out = Zeroizing::new(vec![0u8; key.public().size()]);
+    let len = ctx.borrow_mut().decrypt(ciphertext, Some(&mut out))?;
     out.truncate(len);
     Ok(out)
 }
 
-fn oaep256_decrypt(
-    key: &PrivateKey,
-    ciphertext: &[u8],
-) -> Result<Zeroizing<Vec<u8>>, openssl::error::ErrorStack> {
-    let pkey = PRIVATE_KEYS.with(|c| {
-        c.get_or_try(private_identity(key), || {
-            PKey::private_key_from_pkcs8(&key.pkcs8_der())
-        })
-    })?;
-    let mut decrypter = Decrypter::new(&pkey)?;
-    decrypter.set_rsa_padding(Padding::PKCS1_OAEP)?;
-    decrypter.set_rsa_oaep_md(MessageDigest::sha256())?;
-    decrypter.set_rsa_mgf1_md(MessageDigest::sha256())?;
-    let mut out = Zeroizing::new(vec![0u8; decrypter.decrypt_len(ciphertext)?]);
-    let len = decrypter.decrypt(ciphertext, &mut out)?;
-    out.truncate(len);
-    Ok(out)
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testkeys;
+
+    /// A context kept for the next token must still work after a
+    /// decryption or verification that failed on it.
+    #[test]
+    fn a_kept_context_survives_a_failure() {
+        let key = &testkeys::named("recipient").expect("bundled").key;
+        let mut rng = HarnessRng::from_seed(1);
+        let good = Openssl
+            .rsa_oaep256_encrypt(key.public(), b"sixteen byte key", &mut rng)
+            .expect("encrypts");
+        let mut bad = good.clone();
+        bad[10] ^= 1;
+        for _ in 0..3 {
+            assert_eq!(
+                Openssl.rsa_oaep256_decrypt(key, &bad).err(),
+                Some(CryptoFailure::RsaDecrypt)
+            );
+            assert_eq!(
+                Openssl
+                    .rsa_oaep256_decrypt(key, &good)
+                    .expect("decrypts")
+                    .as_slice(),
+                b"sixteen byte key"
+            );
+        }
+        let signature = Openssl.rs256_sign(key, b"input").expect("signs");
+        for _ in 0..3 {
+            assert_eq!(
+                Openssl.rs256_verify(key.public(), b"other", &signature),
+                Err(CryptoFailure::BadSignature)
+            );
+            assert_eq!(
+                Openssl.rs256_verify(key.public(), b"input", &signature[1..]),
+                Err(CryptoFailure::BadSignature)
+            );
+            assert_eq!(
+                Openssl.rs256_verify(key.public(), b"input", &signature),
+                Ok(())
+            );
+        }
+    }
 }
