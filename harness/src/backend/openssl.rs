@@ -348,51 +348,57 @@ fn with_gcm<R>(
     })
 }
 
-fn private_pkey(key: &PrivateKey) -> Result<PKey<Private>, ErrorStack> {
-    PKey::private_key_from_pkcs8(&key.pkcs8_der())
+/// A new context on OpenSSL's copy of `key`.
+fn private_ctx(key: &PrivateKey) -> Result<PkeyCtx<Private>, ErrorStack> {
+    let pkey = PKey::private_key_from_pkcs8(&key.pkcs8_der())?;
+    PkeyCtx::new(&pkey)
 }
 
-fn public_pkey(key: &PublicKey) -> Result<PKey<Public>, ErrorStack> {
-    PKey::public_key_from_der(key.spki_der())
+/// A new context on OpenSSL's copy of `key`.
+fn public_ctx(key: &PublicKey) -> Result<PkeyCtx<Public>, ErrorStack> {
+    let pkey = PKey::public_key_from_der(key.spki_der())?;
+    PkeyCtx::new(&pkey)
 }
 
-/// A context for RS256 signatures with `key`: PKCS#1 v1.5 over SHA-256.
+/// A context for RS256 signatures with `key`.
 fn signer(key: &PrivateKey) -> Result<Ctx<Private>, ErrorStack> {
-    let pkey = private_pkey(key)?;
-    let mut ctx = PkeyCtx::new(&pkey)?;
+    let mut ctx = private_ctx(key)?;
     ctx.sign_init()?;
-    ctx.set_rsa_padding(Padding::PKCS1)?;
-    ctx.set_signature_md(Md::sha256())?;
-    Ok(RefCell::new(ctx))
+    rs256(ctx)
 }
 
 /// A context verifying RS256 signatures with `key`.
 fn verifier(key: &PublicKey) -> Result<Ctx<Public>, ErrorStack> {
-    let pkey = public_pkey(key)?;
-    let mut ctx = PkeyCtx::new(&pkey)?;
+    let mut ctx = public_ctx(key)?;
     ctx.verify_init()?;
+    rs256(ctx)
+}
+
+/// A context encrypting with `key` by RSA-OAEP-SHA256.
+fn encrypter(key: &PublicKey) -> Result<Ctx<Public>, ErrorStack> {
+    let mut ctx = public_ctx(key)?;
+    ctx.encrypt_init()?;
+    oaep256(ctx)
+}
+
+/// A context decrypting with `key` by RSA-OAEP-SHA256.
+fn decrypter(key: &PrivateKey) -> Result<Ctx<Private>, ErrorStack> {
+    let mut ctx = private_ctx(key)?;
+    ctx.decrypt_init()?;
+    oaep256(ctx)
+}
+
+/// RS256's parameters on an initialised context: PKCS#1 v1.5 over a
+/// SHA-256 digest.
+fn rs256<T>(mut ctx: PkeyCtx<T>) -> Result<Ctx<T>, ErrorStack> {
     ctx.set_rsa_padding(Padding::PKCS1)?;
     ctx.set_signature_md(Md::sha256())?;
     Ok(RefCell::new(ctx))
 }
 
-/// A context for RSA-OAEP with SHA-256 and MGF1-SHA-256 and no label,
-/// encrypting with `key`.
-fn encrypter(key: &PublicKey) -> Result<Ctx<Public>, ErrorStack> {
-    let pkey = public_pkey(key)?;
-    let mut ctx = PkeyCtx::new(&pkey)?;
-    ctx.encrypt_init()?;
-    ctx.set_rsa_padding(Padding::PKCS1_OAEP)?;
-    ctx.set_rsa_oaep_md(Md::sha256())?;
-    ctx.set_rsa_mgf1_md(Md::sha256())?;
-    Ok(RefCell::new(ctx))
-}
-
-/// The decrypting context of [`encrypter`]'s scheme.
-fn decrypter(key: &PrivateKey) -> Result<Ctx<Private>, ErrorStack> {
-    let pkey = private_pkey(key)?;
-    let mut ctx = PkeyCtx::new(&pkey)?;
-    ctx.decrypt_init()?;
+/// RSA-OAEP-256's parameters on an initialised context: SHA-256 and
+/// MGF1-SHA-256, no label.
+fn oaep256<T>(mut ctx: PkeyCtx<T>) -> Result<Ctx<T>, ErrorStack> {
     ctx.set_rsa_padding(Padding::PKCS1_OAEP)?;
     ctx.set_rsa_oaep_md(Md::sha256())?;
     ctx.set_rsa_mgf1_md(Md::sha256())?;
