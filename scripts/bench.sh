@@ -90,12 +90,18 @@ batch_rate() {
   awk -v n="$tokens" -v s="$start" -v e="$end" 'BEGIN { printf "%.0f", n / ((e - s) / 1000) }'
 }
 
-# OpenSSL's RSA-2048 private-key operations per second on every core
-# (sign/s of the summary line "rsa 2048 bits <s> <s> <sign/s> <verify/s>").
+# OpenSSL's RSA-2048 private-key operations per second on every core, and
+# its public-key operations (signature checks): "<sign/s> <verify/s>" from
+# the summary line "rsa 2048 bits <s> <s> <sign/s> <verify/s>".
 openssl_speed() {
   openssl speed -seconds 2 -multi "$cores" rsa2048 >"$work/speed.txt" 2>/dev/null
-  awk '/^rsa +2048 bits/ { for (i = 4; i <= NF; i++) if ($i ~ /^[0-9.]+$/) { print $i; exit } }' "$work/speed.txt"
+  awk '/^rsa +2048 bits/ { n = 0; for (i = 4; i <= NF; i++) if ($i ~ /^[0-9.]+$/) r[n++] = $i
+                           if (n >= 2) { print r[0], r[1]; exit } }' "$work/speed.txt"
 }
+
+# The first and second of a "<sign/s> <verify/s>" pair.
+sign_of() { echo "${1% *}"; }
+verify_of() { echo "${1#* }"; }
 
 # Round by round: openssl speed, the iadvize batch, openssl speed, the
 # moveo batch, openssl speed (each speed run shared with the next batch).
@@ -103,6 +109,7 @@ openssl_speed() {
 step "$rounds rounds of: openssl speed -multi $cores rsa2048 and check --batch, alternately"
 median() { sort -n | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else printf "%.4f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 speeds=() iadvize_rates=() moveo_rates=() iadvize_ratios=() moveo_ratios=()
+iadvize_floors=() moveo_floors=()
 before=$(openssl_speed)
 for round in $(seq "$rounds"); do
   i_rate=$(batch_rate iadvize "$work/iadvize.txt")
@@ -116,21 +123,33 @@ for round in $(seq "$rounds"); do
       exit 1
     fi
   done
-  i_ratio=$(awk -v r="$i_rate" -v a="$before" -v b="$middle" 'BEGIN { printf "%.4f", r / ((a + b) / 2) }')
-  m_ratio=$(awk -v r="$m_rate" -v a="$middle" -v b="$after" 'BEGIN { printf "%.4f", r / ((a + b) / 2) }')
+  # The ratio to OpenSSL's private-key rate (the targets), and to the
+  # floor of the check itself at OpenSSL's rates: one private-key
+  # operation and one signature check (iadvize), two and one (moveo).
+  ratios() {
+    awk -v r="$1" -v private="$2" -v a="$3" -v b="$4" -v c="$5" -v d="$6" 'BEGIN {
+      s = (a + c) / 2; v = (b + d) / 2
+      printf "%.4f %.4f", r / s, r * (private / s + 1 / v) }'
+  }
+  read -r i_ratio i_floor <<<"$(ratios "$i_rate" 1 $before $middle)"
+  read -r m_ratio m_floor <<<"$(ratios "$m_rate" 2 $middle $after)"
   printf 'round %d: openssl %s, iadvize %s tokens/s (%.2f), openssl %s, moveo %s tokens/s (%.2f), openssl %s\n' \
-    "$round" "$before" "$i_rate" "$i_ratio" "$middle" "$m_rate" "$m_ratio" "$after" >&2
-  speeds+=("$before" "$middle")
+    "$round" "$(sign_of "$before")" "$i_rate" "$i_ratio" "$(sign_of "$middle")" "$m_rate" "$m_ratio" \
+    "$(sign_of "$after")" >&2
+  speeds+=("$(sign_of "$before")" "$(sign_of "$middle")")
   iadvize_rates+=("$i_rate") moveo_rates+=("$m_rate")
   iadvize_ratios+=("$i_ratio") moveo_ratios+=("$m_ratio")
+  iadvize_floors+=("$i_floor") moveo_floors+=("$m_floor")
   before=$after
 done
-speeds+=("$before")
+speeds+=("$(sign_of "$before")")
 openssl_rate=$(printf '%s\n' "${speeds[@]}" | median)
 iadvize_rate=$(printf '%s\n' "${iadvize_rates[@]}" | median)
 moveo_rate=$(printf '%s\n' "${moveo_rates[@]}" | median)
 iadvize_ratio=$(printf '%s\n' "${iadvize_ratios[@]}" | median)
 moveo_ratio=$(printf '%s\n' "${moveo_ratios[@]}" | median)
+iadvize_floor=$(printf '%s\n' "${iadvize_floors[@]}" | median)
+moveo_floor=$(printf '%s\n' "${moveo_floors[@]}" | median)
 
 step "one check, start to exit (20 runs)"
 head -n 1 "$work/iadvize.txt" >"$work/one.txt"
@@ -174,6 +193,8 @@ printf 'openssl speed -multi %s rsa2048: %.0f private ops/s (median of %d runs, 
   "$cores" "$openssl_rate" "${#speeds[@]}" "$(printf '%s ' "${speeds[@]}" | sed 's/ $//')"
 printf 'check --batch iadvize: %.0f tokens/s (median of %d rounds)\n' "$iadvize_rate" "$rounds"
 printf 'check --batch moveo with context: %.0f tokens/s (median of %d rounds)\n' "$moveo_rate" "$rounds"
+printf 'iadvize batch / its floor at openssl'"'"'s rates (1 private-key op + 1 signature check): %.2f\n' "$iadvize_floor"
+printf 'moveo batch / its floor at openssl'"'"'s rates (2 private-key ops + 1 signature check): %.2f\n' "$moveo_floor"
 printf 'ratio iadvize / openssl private ops: %.2f (target >= 0.90; median of the rounds: %s)\n' \
   "$iadvize_ratio" "$(printf '%.2f ' "${iadvize_ratios[@]}" | sed 's/ $//')"
 printf 'ratio moveo with context / openssl private ops: %.2f (target >= 0.45; median of the rounds: %s)\n' \
