@@ -246,11 +246,13 @@ impl Stacked {
     }
 
     /// `primary` as `check` runs it: what it cannot do falls to the
-    /// openssl backend (the moveo context) and then to the reference. The
-    /// reference itself stays alone: it is the independent cross-check.
+    /// openssl backend (which does every operation), the reference behind
+    /// it. The reference itself stays alone: it is the independent
+    /// cross-check.
     ///
-    /// So josekit checks either profile on OpenSSL alone: josekit does
-    /// RS256 and the JWE, the openssl backend the context.
+    /// So josekit checks either profile on OpenSSL alone (josekit does
+    /// RS256 and the JWE, the openssl backend the context), and
+    /// jsonwebtoken's tokens have their JWE and context done by OpenSSL.
     pub fn for_checking(primary: &'static dyn Backend) -> Self {
         static OPENSSL_OVER_REFERENCE: Stacked = Stacked {
             primary: &openssl::Openssl,
