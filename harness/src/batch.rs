@@ -288,12 +288,13 @@ struct Reader<'i> {
 }
 
 impl Reader<'_> {
-    /// The next chunk: empty at the end of the input.
+    /// The next chunk: empty at the end of the input. On an input error,
+    /// the lines read before it and the error.
     fn chunk(
         &mut self,
         options: &BatchOptions<'_>,
         summary: &mut Summary,
-    ) -> io::Result<Vec<(u64, Line)>> {
+    ) -> (Vec<(u64, Line)>, Option<io::Error>) {
         let mut chunk = Vec::with_capacity(options.chunk_lines.clamp(1, 1 << 16));
         let mut chunk_bytes = 0usize;
         while !self.at_end
@@ -305,8 +306,15 @@ impl Reader<'_> {
                 options.max_line_bytes,
                 &mut self.buf,
                 &mut summary.bytes,
-            )?;
-            let Some(length) = read else {
+            );
+            let length = match read {
+                Ok(length) => length,
+                Err(error) => {
+                    self.at_end = true;
+                    return (chunk, Some(error));
+                }
+            };
+            let Some(length) = length else {
                 self.at_end = true;
                 break;
             };
@@ -328,7 +336,7 @@ impl Reader<'_> {
             };
             chunk.push((self.number, line));
         }
-        Ok(chunk)
+        (chunk, None)
     }
 }
 
@@ -364,7 +372,8 @@ fn write_outcomes(
 
 /// Checks every token of `input`, writing one JSON line per token to
 /// `output` in input order. `progress` is told the input bytes and tokens
-/// done after each chunk. An I/O error stops the batch and is returned.
+/// done after each chunk. An I/O error stops the batch and is returned,
+/// after the results of every line read before it are written.
 pub fn run(
     input: &mut dyn BufRead,
     output: &mut dyn Write,
@@ -389,11 +398,11 @@ pub fn run(
     // threads while this thread writes the results of the one before and
     // reads the one after, so the cores do not wait for the I/O (nor a slow
     // pipe for the cores).
-    let mut chunk = reader.chunk(options, &mut summary)?;
+    let (mut chunk, mut failure) = reader.chunk(options, &mut summary);
     let mut previous: Vec<Outcome> = Vec::new();
     while !chunk.is_empty() {
         let mut checked: Vec<Outcome> = Vec::new();
-        let next = rayon::in_place_scope(|scope| {
+        let (written, next) = rayon::in_place_scope(|scope| {
             let chunk = &chunk;
             let checked = &mut checked;
             scope.spawn(move |_| {
@@ -402,13 +411,64 @@ pub fn run(
                     .map(|(n, line)| check_line(options, *n, line))
                     .collect();
             });
-            write_outcomes(output, &mut previous, &mut summary, start, progress)?;
-            reader.chunk(options, &mut summary)
-        })?;
+            let written = write_outcomes(output, &mut previous, &mut summary, start, progress);
+            // Nothing more is read after an input or output error.
+            let next = if failure.is_none() && written.is_ok() {
+                reader.chunk(options, &mut summary)
+            } else {
+                (Vec::new(), None)
+            };
+            (written, next)
+        });
+        written?;
         previous = checked;
-        chunk = next;
+        (chunk, failure) = (next.0, failure.or(next.1));
     }
+    // The results of every line read before an input error are written
+    // before the error is returned: nothing checked is lost.
     write_outcomes(output, &mut previous, &mut summary, start, progress)?;
+    if let Some(error) = failure {
+        return Err(error);
+    }
     summary.elapsed = start.elapsed();
     Ok(summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::backend::reference::Reference;
+
+    /// Three lines, then the input fails.
+    struct FailsAfter(io::Cursor<Vec<u8>>);
+
+    impl io::Read for FailsAfter {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            match self.0.read(buf)? {
+                0 => Err(io::Error::other("the disk is gone")),
+                n => Ok(n),
+            }
+        }
+    }
+
+    #[test]
+    fn an_input_error_loses_no_result_of_a_line_read_before_it() {
+        let text = b"a.b\nc.d\ne.f\n".to_vec();
+        let mut input = io::BufReader::new(FailsAfter(io::Cursor::new(text)));
+        let mut output = Vec::new();
+        let mut options =
+            BatchOptions::new(Profile::Iadvize, Limits::default(), 0, vec![&Reference]);
+        options.chunk_lines = 2;
+        let error =
+            run(&mut input, &mut output, &options, &mut |_| {}).expect_err("the input failed");
+        assert_eq!(error.to_string(), "the disk is gone");
+        let lines: Vec<serde_json::Value> = String::from_utf8(output)
+            .expect("UTF-8")
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("JSON"))
+            .collect();
+        let numbers: Vec<u64> = lines.iter().filter_map(|l| l["line"].as_u64()).collect();
+        assert_eq!(numbers, [1, 2, 3]);
+        assert!(lines.iter().all(|l| l["verdict"] == "fail"));
+    }
 }
