@@ -412,8 +412,9 @@ pub fn run(
                     .collect();
             });
             let written = write_outcomes(output, &mut previous, &mut summary, start, progress);
-            // Nothing more is read after an input or output error.
-            let next = if failure.is_none() && written.is_ok() {
+            // Nothing more is read after an output error (nor after an
+            // input error: the reader is then at its end).
+            let next = if written.is_ok() {
                 reader.chunk(options, &mut summary)
             } else {
                 (Vec::new(), None)
