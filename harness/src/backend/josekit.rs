@@ -36,16 +36,11 @@ use rand::RngCore;
 use zeroize::Zeroizing;
 
 use super::keycache::{private_identity, public_identity, KeyCache};
-use super::{Backend, Capabilities, CryptoFailure, JweParts};
+use super::{
+    Backend, Capabilities, CryptoFailure, JweParts, A256GCM_KEY_LEN, GCM_IV_LEN, GCM_TAG_LEN,
+};
 use crate::keys::{PrivateKey, PublicKey};
 use crate::rng::HarnessRng;
-
-/// The content key length of A256GCM.
-const CEK_LEN: usize = 32;
-/// The GCM IV length JWE uses.
-const IV_LEN: usize = 12;
-/// The GCM tag length JWE uses.
-const TAG_LEN: usize = 16;
 
 thread_local! {
     static SIGNERS: KeyCache<RsassaJwsSigner> = const { KeyCache::new() };
@@ -123,9 +118,9 @@ impl Backend for Josekit {
         plaintext: &[u8],
         rng: &mut HarnessRng,
     ) -> Result<JweParts, CryptoFailure> {
-        let mut cek = Zeroizing::new([0u8; CEK_LEN]);
+        let mut cek = Zeroizing::new([0u8; A256GCM_KEY_LEN]);
         rng.fill_bytes(cek.as_mut_slice());
-        let mut iv = [0u8; IV_LEN];
+        let mut iv = [0u8; GCM_IV_LEN];
         rng.fill_bytes(&mut iv);
 
         let encrypter = ENCRYPTERS
@@ -179,13 +174,13 @@ impl Backend for Josekit {
             .decrypt(Some(&parts.encrypted_key), &A256GCM, &header())
             .map_err(|_| CryptoFailure::RsaDecrypt)?;
         let cek = Zeroizing::new(Cow::into_owned(cek));
-        if cek.len() != CEK_LEN {
+        if cek.len() != A256GCM_KEY_LEN {
             return Err(CryptoFailure::KeyLength(cek.len()));
         }
-        if parts.iv.len() != IV_LEN {
+        if parts.iv.len() != GCM_IV_LEN {
             return Err(CryptoFailure::IvLength(parts.iv.len()));
         }
-        if parts.tag.len() != TAG_LEN {
+        if parts.tag.len() != GCM_TAG_LEN {
             return Err(CryptoFailure::TagLength(parts.tag.len()));
         }
         // Every length is right, so josekit's only remaining failure is the

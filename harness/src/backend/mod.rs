@@ -23,6 +23,13 @@ pub mod keycache;
 pub mod openssl;
 pub mod reference;
 
+/// The content key length of A256GCM, the profile's JWE content encryption.
+pub const A256GCM_KEY_LEN: usize = 32;
+/// The GCM IV length JWE uses (96 bits).
+pub const GCM_IV_LEN: usize = 12;
+/// The GCM tag length JWE uses (128 bits).
+pub const GCM_TAG_LEN: usize = 16;
+
 /// What a backend can do.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Capabilities {

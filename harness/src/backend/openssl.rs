@@ -40,17 +40,12 @@ use rand::RngCore;
 use zeroize::Zeroizing;
 
 use super::keycache::{private_identity, public_identity, KeyCache};
-use super::{Backend, Capabilities, CryptoFailure, JweParts};
+use super::{
+    Backend, Capabilities, CryptoFailure, JweParts, A256GCM_KEY_LEN, GCM_IV_LEN, GCM_TAG_LEN,
+};
 use crate::keys::{PrivateKey, PublicKey};
 use crate::padding::{self, BLOCK};
 use crate::rng::HarnessRng;
-
-/// The content key length of A256GCM.
-const CEK_LEN: usize = 32;
-/// The GCM IV length JWE uses.
-const IV_LEN: usize = 12;
-/// The GCM tag length JWE uses.
-const TAG_LEN: usize = 16;
 
 /// A context initialised for one operation with one key, reused by every
 /// call on this thread.
@@ -140,12 +135,12 @@ impl Backend for Openssl {
         plaintext: &[u8],
         rng: &mut HarnessRng,
     ) -> Result<JweParts, CryptoFailure> {
-        let mut cek = Zeroizing::new([0u8; CEK_LEN]);
+        let mut cek = Zeroizing::new([0u8; A256GCM_KEY_LEN]);
         rng.fill_bytes(cek.as_mut_slice());
-        let mut iv = [0u8; IV_LEN];
+        let mut iv = [0u8; GCM_IV_LEN];
         rng.fill_bytes(&mut iv);
         let encrypted_key = oaep256_encrypt(key, cek.as_slice()).map_err(other)?;
-        let mut tag = vec![0u8; TAG_LEN];
+        let mut tag = vec![0u8; GCM_TAG_LEN];
         let ciphertext = with_gcm(cek.as_slice(), |ctx| {
             ctx.encrypt_init(None, Some(cek.as_slice()), Some(&iv))?;
             ctx.cipher_update(protected_b64.as_bytes(), None)?;
@@ -172,7 +167,7 @@ impl Backend for Openssl {
         parts: &JweParts,
     ) -> Result<Zeroizing<Vec<u8>>, CryptoFailure> {
         let cek = self.rsa_oaep256_decrypt(key, &parts.encrypted_key)?;
-        if cek.len() != CEK_LEN {
+        if cek.len() != A256GCM_KEY_LEN {
             return Err(CryptoFailure::KeyLength(cek.len()));
         }
         gcm_decrypt(
@@ -299,10 +294,10 @@ pub fn gcm_decrypt(
     ciphertext: &[u8],
     tag: &[u8],
 ) -> Result<Zeroizing<Vec<u8>>, CryptoFailure> {
-    if iv.len() != IV_LEN {
+    if iv.len() != GCM_IV_LEN {
         return Err(CryptoFailure::IvLength(iv.len()));
     }
-    if tag.len() != TAG_LEN {
+    if tag.len() != GCM_TAG_LEN {
         return Err(CryptoFailure::TagLength(tag.len()));
     }
     if ![16, 24, 32].contains(&key.len()) {

@@ -25,7 +25,9 @@ use sha1::Sha1;
 use sha2::{Digest, Sha256, Sha384, Sha512};
 use zeroize::Zeroizing;
 
-use super::{Backend, Capabilities, CryptoFailure, JweParts};
+use super::{
+    Backend, Capabilities, CryptoFailure, JweParts, A256GCM_KEY_LEN, GCM_IV_LEN, GCM_TAG_LEN,
+};
 use crate::keys::{PrivateKey, PublicKey};
 use crate::padding;
 use crate::rng::HarnessRng;
@@ -107,7 +109,7 @@ impl Backend for Reference {
         jwe_encrypt_with(
             key,
             RsaScheme::OaepSha256,
-            32,
+            A256GCM_KEY_LEN,
             protected_b64,
             plaintext,
             rng,
@@ -122,7 +124,7 @@ impl Backend for Reference {
     ) -> Result<Zeroizing<Vec<u8>>, CryptoFailure> {
         let cek = rsa_decrypt(key, RsaScheme::OaepSha256, &parts.encrypted_key)
             .ok_or(CryptoFailure::RsaDecrypt)?;
-        if cek.len() != 32 {
+        if cek.len() != A256GCM_KEY_LEN {
             return Err(CryptoFailure::KeyLength(cek.len()));
         }
         gcm_decrypt(
@@ -216,7 +218,7 @@ pub fn jwe_encrypt_with(
 ) -> Result<JweParts, CryptoFailure> {
     let mut cek = Zeroizing::new(vec![0u8; cek_len]);
     rng.fill_bytes(&mut cek);
-    let mut iv = [0u8; 12];
+    let mut iv = [0u8; GCM_IV_LEN];
     rng.fill_bytes(&mut iv);
     let encrypted_key = rsa_encrypt(key, scheme, &cek, rng)?;
     let (ciphertext, tag) = gcm_encrypt(&cek, &iv, protected_b64.as_bytes(), plaintext)?;
@@ -303,7 +305,7 @@ pub fn gcm_encrypt(
     aad: &[u8],
     plaintext: &[u8],
 ) -> Result<(Vec<u8>, Vec<u8>), CryptoFailure> {
-    if iv.len() != 12 {
+    if iv.len() != GCM_IV_LEN {
         return Err(CryptoFailure::IvLength(iv.len()));
     }
     let nonce = Nonce::from_slice(iv);
@@ -332,10 +334,10 @@ pub fn gcm_decrypt(
     ciphertext: &[u8],
     tag: &[u8],
 ) -> Result<Zeroizing<Vec<u8>>, CryptoFailure> {
-    if iv.len() != 12 {
+    if iv.len() != GCM_IV_LEN {
         return Err(CryptoFailure::IvLength(iv.len()));
     }
-    if tag.len() != 16 {
+    if tag.len() != GCM_TAG_LEN {
         return Err(CryptoFailure::TagLength(tag.len()));
     }
     let nonce = Nonce::from_slice(iv);
