@@ -28,15 +28,18 @@
 
 use std::cell::RefCell;
 
+use openssl::bn::BigNum;
 use openssl::cipher::Cipher as EvpCipher;
 use openssl::cipher_ctx::{CipherCtx, CipherCtxRef};
 use openssl::error::ErrorStack;
 use openssl::md::Md;
 use openssl::pkey::{PKey, Private, Public};
 use openssl::pkey_ctx::PkeyCtx;
-use openssl::rsa::Padding;
+use openssl::rsa::{Padding, Rsa, RsaPrivateKeyBuilder};
 use openssl::symm::{Cipher, Crypter, Mode};
 use rand::RngCore;
+use rsa::traits::{PrivateKeyParts, PublicKeyParts};
+use rsa::BigUint;
 use zeroize::Zeroizing;
 
 use super::keycache::{private_identity, public_identity, KeyCache};
@@ -345,14 +348,41 @@ fn with_gcm<R>(
 
 /// A new context on OpenSSL's copy of `key`.
 fn private_ctx(key: &PrivateKey) -> Result<PkeyCtx<Private>, ErrorStack> {
-    let pkey = PKey::private_key_from_pkcs8(&key.pkcs8_der())?;
+    let pkey = private_pkey(key)?;
     PkeyCtx::new(&pkey)
 }
 
-/// A new context on OpenSSL's copy of `key`.
+/// OpenSSL's copy of `key`, built from its numbers: the key was parsed
+/// and checked once already, and encoding it to PKCS#8 for OpenSSL's
+/// decoders to parse again costs each thread a few milliseconds (the
+/// decoders are looked up first). A key of more than two primes, which
+/// the builder cannot take, goes through PKCS#8.
+pub fn private_pkey(key: &PrivateKey) -> Result<PKey<Private>, ErrorStack> {
+    let rsa = key.rsa();
+    let (Some(dp), Some(dq), Some(qinv), [p, q]) =
+        (rsa.dp(), rsa.dq(), rsa.crt_coefficient(), rsa.primes())
+    else {
+        return PKey::private_key_from_pkcs8(&key.pkcs8_der());
+    };
+    let rsa = RsaPrivateKeyBuilder::new(bn(rsa.n())?, bn(rsa.e())?, bn(rsa.d())?)?
+        .set_factors(bn(p)?, bn(q)?)?
+        .set_crt_params(bn(dp)?, bn(dq)?, bn(&qinv)?)?
+        .build();
+    PKey::from_rsa(rsa)
+}
+
+/// A new context on OpenSSL's copy of `key`, built from its modulus and
+/// exponent (no decoder lookup, as for a private key).
 fn public_ctx(key: &PublicKey) -> Result<PkeyCtx<Public>, ErrorStack> {
-    let pkey = PKey::public_key_from_der(key.spki_der())?;
+    let rsa = key.rsa();
+    let pkey = PKey::from_rsa(Rsa::from_public_components(bn(rsa.n())?, bn(rsa.e())?)?)?;
     PkeyCtx::new(&pkey)
+}
+
+/// OpenSSL's copy of a number of a key. The private ones are wiped when
+/// freed (`BN_clear_free`, which the RSA object does for its secrets).
+fn bn(n: &BigUint) -> Result<BigNum, ErrorStack> {
+    BigNum::from_slice(&Zeroizing::new(n.to_bytes_be()))
 }
 
 /// A context for RS256 signatures with `key`.
@@ -460,6 +490,47 @@ mod tests {
                 Openssl.rs256_verify(key.public(), b"input", &signature),
                 Ok(())
             );
+        }
+    }
+
+    /// OpenSSL's copy built from the key's numbers is the key OpenSSL
+    /// itself parses from the PKCS#8 encoding, CRT values included (a
+    /// wrong CRT value would not show in any result: OpenSSL's fault
+    /// check would quietly redo each operation without the CRT).
+    #[test]
+    fn a_key_built_from_its_numbers_is_the_parsed_key() {
+        for name in ["recipient", "customer"] {
+            let key = &testkeys::named(name).expect("bundled").key;
+            let built = private_pkey(key).expect("builds").rsa().expect("RSA");
+            let parsed = PKey::private_key_from_pkcs8(&key.pkcs8_der())
+                .expect("parses")
+                .rsa()
+                .expect("RSA");
+            assert!(built.check_key().expect("checks"), "{name}");
+            let numbers = |r: &Rsa<Private>| {
+                [
+                    Some(r.n()),
+                    Some(r.e()),
+                    Some(r.d()),
+                    r.p(),
+                    r.q(),
+                    r.dmp1(),
+                    r.dmq1(),
+                    r.iqmp(),
+                ]
+                .map(|n| n.map(|n| n.to_vec()))
+            };
+            assert_eq!(numbers(&built), numbers(&parsed), "{name}");
+            let public = PKey::from_rsa(
+                Rsa::from_public_components(
+                    bn(key.rsa().n()).expect("n"),
+                    bn(key.rsa().e()).expect("e"),
+                )
+                .expect("builds"),
+            )
+            .expect("wraps");
+            let der = public.public_key_to_der().expect("encodes");
+            assert_eq!(der, key.public().spki_der(), "{name}");
         }
     }
 }
