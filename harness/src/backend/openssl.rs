@@ -27,16 +27,17 @@
 //! tag.
 
 use std::cell::RefCell;
+use std::thread::LocalKey;
 
 use openssl::bn::BigNum;
-use openssl::cipher::Cipher as EvpCipher;
+use openssl::cipher::{Cipher as EvpCipher, CipherRef};
 use openssl::cipher_ctx::{CipherCtx, CipherCtxRef};
 use openssl::error::ErrorStack;
 use openssl::md::Md;
 use openssl::pkey::{PKey, Private, Public};
 use openssl::pkey_ctx::PkeyCtx;
 use openssl::rsa::{Padding, Rsa, RsaPrivateKeyBuilder};
-use openssl::symm::{Cipher, Crypter, Mode};
+use openssl::symm::Mode;
 use rand::RngCore;
 use rsa::traits::{PrivateKeyParts, PublicKeyParts};
 use rsa::BigUint;
@@ -63,6 +64,8 @@ thread_local! {
     /// once: a token sets only its key and IV, without the library looking
     /// the cipher up again.
     static GCM: RefCell<[Option<CipherCtx>; 3]> = const { RefCell::new([None, None, None]) };
+    /// AES-128- and AES-256-CBC contexts, the same way.
+    static CBC: RefCell<[Option<CipherCtx>; 2]> = const { RefCell::new([None, None]) };
 }
 
 /// Both profiles' cryptography through OpenSSL's EVP interfaces.
@@ -258,31 +261,37 @@ fn other(e: ErrorStack) -> CryptoFailure {
 /// AES-128-CBC or AES-256-CBC by key length; the moveo scheme has no
 /// AES-192, so a 24-byte key is [`CryptoFailure::KeyLength`], as in the
 /// reference.
-fn cbc_cipher(key: &[u8]) -> Result<Cipher, CryptoFailure> {
+fn cbc_cipher(key: &[u8]) -> Result<(usize, &'static CipherRef), CryptoFailure> {
     match key.len() {
-        16 => Ok(Cipher::aes_128_cbc()),
-        32 => Ok(Cipher::aes_256_cbc()),
+        16 => Ok((0, EvpCipher::aes_128_cbc())),
+        32 => Ok((1, EvpCipher::aes_256_cbc())),
         n => Err(CryptoFailure::KeyLength(n)),
     }
 }
 
-/// One whole AES-CBC pass, with or without PKCS#7 (un)padding.
+/// One whole AES-CBC pass, with or without PKCS#7 (un)padding, on this
+/// thread's context for the key size (`cipher` from [`cbc_cipher`]).
 fn cbc(
-    cipher: Cipher,
+    (slot, cipher): (usize, &'static CipherRef),
     mode: Mode,
     key: &[u8],
     iv: &[u8],
     input: &[u8],
     pad: bool,
 ) -> Result<Zeroizing<Vec<u8>>, ErrorStack> {
-    let mut crypter = Crypter::new(cipher, mode, key, Some(iv))?;
-    crypter.pad(pad);
-    // `update` and `finalize` need a block of room beyond the input.
-    let mut out = Zeroizing::new(vec![0u8; input.len() + 2 * cipher.block_size()]);
-    let mut len = crypter.update(input, &mut out)?;
-    len += crypter.finalize(&mut out[len..])?;
-    out.truncate(len);
-    Ok(out)
+    with_cipher(&CBC, slot, cipher, |ctx| {
+        match mode {
+            Mode::Encrypt => ctx.encrypt_init(None, Some(key), Some(iv))?,
+            Mode::Decrypt => ctx.decrypt_init(None, Some(key), Some(iv))?,
+        }
+        ctx.set_padding(pad);
+        // `update` and `finalize` need a block of room beyond the input.
+        let mut out = Zeroizing::new(vec![0u8; input.len() + 2 * BLOCK]);
+        let mut len = ctx.cipher_update(input, Some(&mut out))?;
+        len += ctx.cipher_final(&mut out[len..])?;
+        out.truncate(len);
+        Ok(out)
+    })
 }
 
 /// AES-GCM decryption (AES-128, -192 or -256 by key length) with JWE's
@@ -332,7 +341,18 @@ fn with_gcm<R>(
         24 => (1, EvpCipher::aes_192_gcm()),
         _ => (2, EvpCipher::aes_256_gcm()),
     };
-    GCM.with(|cell| {
+    with_cipher(&GCM, slot, cipher, f)
+}
+
+/// Runs `f` on this thread's context in `slot` of `cache`, made with
+/// `cipher` on first use; `f` sets the key and IV.
+fn with_cipher<R, const N: usize>(
+    cache: &'static LocalKey<RefCell<[Option<CipherCtx>; N]>>,
+    slot: usize,
+    cipher: &CipherRef,
+    f: impl FnOnce(&mut CipherCtxRef) -> Result<R, ErrorStack>,
+) -> Result<R, ErrorStack> {
+    cache.with(|cell| {
         let mut contexts = cell.borrow_mut();
         let ctx = match &mut contexts[slot] {
             Some(ctx) => ctx,
@@ -490,6 +510,31 @@ mod tests {
                 Openssl.rs256_verify(key.public(), b"input", &signature),
                 Ok(())
             );
+        }
+        // The CBC context: after an encryption, after bad padding (and
+        // the second, unpadded pass that names the flaw), after a key of
+        // the other size.
+        let (key16, key32, iv) = ([1u8; 16], [2u8; 32], [3u8; 16]);
+        for _ in 0..3 {
+            for k in [&key16[..], &key32[..]] {
+                let sealed = Openssl
+                    .aes_cbc_encrypt(k, &iv, b"{\"plan\":\"gold\",\"cart\":[1]}")
+                    .expect("encrypts");
+                let mut bad = sealed.clone();
+                let last = bad.len() - 1;
+                bad[last - BLOCK] ^= 0x10;
+                assert!(matches!(
+                    Openssl.aes_cbc_decrypt(k, &iv, &bad),
+                    Err(CryptoFailure::Padding(_))
+                ));
+                assert_eq!(
+                    Openssl
+                        .aes_cbc_decrypt(k, &iv, &sealed)
+                        .expect("decrypts")
+                        .as_slice(),
+                    b"{\"plan\":\"gold\",\"cart\":[1]}"
+                );
+            }
         }
     }
 
