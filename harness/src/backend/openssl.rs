@@ -399,8 +399,9 @@ fn public_ctx(key: &PublicKey) -> Result<PkeyCtx<Public>, ErrorStack> {
     PkeyCtx::new(&pkey)
 }
 
-/// OpenSSL's copy of a number of a key. The private ones are wiped when
-/// freed (`BN_clear_free`, which the RSA object does for its secrets).
+/// OpenSSL's copy of a number of a key. Once in the RSA object, the
+/// secret ones are wiped when it is freed (`BN_clear_free`); the bytes
+/// passed through here are wiped on drop.
 fn bn(n: &BigUint) -> Result<BigNum, ErrorStack> {
     BigNum::from_slice(&Zeroizing::new(n.to_bytes_be()))
 }
