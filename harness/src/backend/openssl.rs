@@ -98,7 +98,7 @@ impl Backend for Openssl {
 
     /// RSASSA-PKCS1-v1_5 over the SHA-256 digest, through `EVP_PKEY_sign`.
     fn rs256_sign(&self, key: &PrivateKey, signing_input: &[u8]) -> Result<Vec<u8>, CryptoFailure> {
-        let digest = openssl::sha::sha256(signing_input);
+        let digest = sha256(signing_input);
         let ctx = SIGNERS
             .with(|c| c.get_or_try(private_identity(key), || signer(key)))
             .map_err(other)?;
@@ -115,7 +115,7 @@ impl Backend for Openssl {
         signing_input: &[u8],
         signature: &[u8],
     ) -> Result<(), CryptoFailure> {
-        let digest = openssl::sha::sha256(signing_input);
+        let digest = sha256(signing_input);
         let ctx = VERIFIERS
             .with(|c| c.get_or_try(public_identity(key), || verifier(key)))
             .map_err(other)?;
@@ -252,6 +252,15 @@ impl Backend for Openssl {
             )),
         }
     }
+}
+
+/// SHA-256 through OpenSSL's own SHA-256 functions. Not its one-shot
+/// `SHA256()`: in OpenSSL 3 that looks the digest up among the providers
+/// on every call (`EVP_Q_digest`), a cost every token paid again.
+fn sha256(data: &[u8]) -> [u8; 32] {
+    let mut hasher = openssl::sha::Sha256::new();
+    hasher.update(data);
+    hasher.finish()
 }
 
 fn other(e: ErrorStack) -> CryptoFailure {
@@ -545,6 +554,22 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// The digest RS256 signs is SHA-256 (FIPS 180-2's "abc" example),
+    /// also over more than one block.
+    #[test]
+    fn the_signed_digest_is_sha256() {
+        let hex: String = sha256(b"abc").iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(
+            hex,
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+        let long = vec![b'a'; 1000];
+        assert_eq!(
+            sha256(&long).as_slice(),
+            <sha2::Sha256 as sha2::Digest>::digest(&long).as_slice()
+        );
     }
 
     /// OpenSSL's copy built from the key's numbers is the key OpenSSL
