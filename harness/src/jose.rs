@@ -38,12 +38,15 @@ pub struct CompactJws<'a> {
     pub payload: &'a str,
     /// Signature.
     pub signature: &'a str,
+    /// `header.payload`, the text the signature covers, as sent.
+    input: &'a str,
 }
 
-impl CompactJws<'_> {
-    /// The bytes the signature covers: `header.payload` as sent.
-    pub fn signing_input(&self) -> String {
-        format!("{}.{}", self.header, self.payload)
+impl<'a> CompactJws<'a> {
+    /// The bytes the signature covers: `header.payload` as sent (a slice
+    /// of the token, not a copy).
+    pub fn signing_input(&self) -> &'a str {
+        self.input
     }
 }
 
@@ -73,23 +76,32 @@ pub enum Compact<'a> {
     Other(usize),
 }
 
-/// Splits a compact token by its dots.
+/// Splits a compact token by its dots (counting them all, keeping no
+/// more than a JWE's five segments: nothing is allocated).
 pub fn split(token: &str) -> Compact<'_> {
-    let parts: Vec<&str> = token.split('.').collect();
-    match parts[..] {
-        [header, payload, signature] => Compact::Jws(CompactJws {
+    let mut parts = [""; 5];
+    let mut count = 0;
+    for part in token.split('.') {
+        if let Some(slot) = parts.get_mut(count) {
+            *slot = part;
+        }
+        count += 1;
+    }
+    match (count, parts) {
+        (3, [header, payload, signature, ..]) => Compact::Jws(CompactJws {
             header,
             payload,
             signature,
+            input: &token[..header.len() + 1 + payload.len()],
         }),
-        [header, encrypted_key, iv, ciphertext, tag] => Compact::Jwe(CompactJwe {
+        (5, [header, encrypted_key, iv, ciphertext, tag]) => Compact::Jwe(CompactJwe {
             header,
             encrypted_key,
             iv,
             ciphertext,
             tag,
         }),
-        _ => Compact::Other(parts.len()),
+        _ => Compact::Other(count),
     }
 }
 
@@ -105,6 +117,11 @@ mod tests {
         assert!(matches!(split("a.b.c"), Compact::Jws(j) if j.signing_input() == "a.b"));
         assert!(matches!(split("a.b.c.d.e"), Compact::Jwe(j) if j.tag == "e"));
         assert_eq!(split("a.b"), Compact::Other(2));
+        // Segments past a JWE's five are counted, not kept.
+        assert_eq!(split("a.b.c.d.e.f.g"), Compact::Other(7));
+        assert!(
+            matches!(split("hh.pp."), Compact::Jws(j) if j.signing_input() == "hh.pp" && j.signature.is_empty())
+        );
         assert_eq!(split(""), Compact::Other(1));
     }
 }

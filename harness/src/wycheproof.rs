@@ -779,7 +779,7 @@ fn prepare_jws<'k>(key: &'k GroupKey<'_>, case: &JwsCase) -> Prepared<'k, Public
     Prepared::Run {
         key,
         input: Input::Jws {
-            signing_input: jws.signing_input(),
+            signing_input: jws.signing_input().to_owned(),
             signature,
         },
     }
