@@ -240,6 +240,33 @@ enum Signature {
     Unchecked,
 }
 
+/// The names findings give a JWS's parts: "JWS header" and so on for a
+/// token that is a JWS, "inner JWS header" for the JWT inside a JWE.
+/// Fixed text, so a token that passes formats none of them.
+struct JwsNames {
+    /// The JWT inside an iAdvize JWE, whose header is the report's
+    /// `inner_header`.
+    inner: bool,
+    header: &'static str,
+    claims: &'static str,
+    signature: &'static str,
+}
+
+impl JwsNames {
+    const OUTER: JwsNames = JwsNames {
+        inner: false,
+        header: "JWS header",
+        claims: "JWS claims",
+        signature: "JWS signature",
+    };
+    const INNER: JwsNames = JwsNames {
+        inner: true,
+        header: "inner JWS header",
+        claims: "inner JWS claims",
+        signature: "inner JWS signature",
+    };
+}
+
 struct Ctx<'a, 'o> {
     o: &'a CheckOptions<'o>,
     report: Report,
@@ -356,7 +383,7 @@ impl Ctx<'_, '_> {
                     r::IADVIZE_JWE_REQUIRED,
                     "3 segments (a JWS); checking it as the inner signed JWT",
                 );
-                self.jws(token, "JWS");
+                self.jws(token, &JwsNames::OUTER);
                 return;
             }
             Compact::Other(n) => {
@@ -571,7 +598,7 @@ impl Ctx<'_, '_> {
             if let Some(claims) =
                 self.json_object("claims (JWE plaintext)", plaintext, r::JSON_NOT_OBJECT)
             {
-                self.claims(&claims, Signature::Invalid);
+                self.claims(claims, Signature::Invalid);
             }
             return;
         }
@@ -583,7 +610,7 @@ impl Ctx<'_, '_> {
                         format!("cty is {c:?} but the plaintext is a JWT"),
                     );
                 }
-                self.split_jws(&jws, "inner JWS");
+                self.split_jws(&jws, &JwsNames::INNER);
             }
             Some(Compact::Jwe(_)) => self.add(r::IADVIZE_NOT_JWS, "the plaintext is another JWE"),
             Some(Compact::Other(n)) => self.add(
@@ -603,12 +630,12 @@ impl Ctx<'_, '_> {
     // ---- moveo ---------------------------------------------------------
 
     fn moveo(&mut self, token: &str) {
-        self.jws(token, "JWS");
+        self.jws(token, &JwsNames::OUTER);
     }
 
     // ---- JWS (iadvize inner, moveo outer) -----------------------------
 
-    fn jws(&mut self, token: &str, name: &'static str) {
+    fn jws(&mut self, token: &str, names: &JwsNames) {
         let jws = match jose::split(token) {
             Compact::Jws(jws) => jws,
             Compact::Jwe(_) if self.o.profile == Profile::Moveo => {
@@ -624,30 +651,31 @@ impl Ctx<'_, '_> {
                 return;
             }
         };
-        self.split_jws(&jws, name);
+        self.split_jws(&jws, names);
     }
 
     /// The checks of a JWS already split into its segments.
-    fn split_jws(&mut self, jws: &CompactJws<'_>, name: &'static str) {
-        let header = self.json_segment(&format!("{name} header"), jws.header);
-        let claims = self.json_segment(&format!("{name} claims"), jws.payload);
-        let signature = self.segment(&format!("{name} signature"), jws.signature);
+    fn split_jws(&mut self, jws: &CompactJws<'_>, names: &JwsNames) {
+        let header = self.json_segment(names.header, jws.header);
+        let claims = self.json_segment(names.claims, jws.payload);
+        let signature = self.segment(names.signature, jws.signature);
         let alg = header
             .as_ref()
-            .map(|h| self.jws_header(name, h))
+            .map(|h| self.jws_header(names.header, h))
             .unwrap_or_default();
         let header = header.map(Value::Object);
         match self.o.profile {
-            Profile::Iadvize if name == "inner JWS" => self.report.inner_header = header,
+            Profile::Iadvize if names.inner => self.report.inner_header = header,
             _ => self.report.header = header,
         }
         let verified = self.verify(jws, &alg, signature.as_deref());
         if let Some(claims) = claims {
-            self.claims(&claims, verified);
+            self.claims(claims, verified);
         }
     }
 
-    /// Header rules of a JWS; returns the alg as text.
+    /// Header rules of a JWS (`name` is the header's, as in findings);
+    /// returns the alg as text.
     fn jws_header(&mut self, name: &str, header: &Map<String, Value>) -> String {
         let alg = header.get("alg");
         let alg_text = alg.and_then(Value::as_str).unwrap_or_default().to_owned();
@@ -660,9 +688,9 @@ impl Ctx<'_, '_> {
             } else {
                 r::JWS_ALG_UNEXPECTED
             };
-            self.add(rule, format!("{name} header: {found}"));
+            self.add(rule, format!("{name}: {found}"));
         }
-        self.common_header(&format!("{name} header"), header);
+        self.common_header(name, header);
         alg_text
     }
 
@@ -743,8 +771,13 @@ impl Ctx<'_, '_> {
 
     // ---- claims ---------------------------------------------------------
 
-    fn claims(&mut self, claims: &Map<String, Value>, signature: Signature) {
-        self.report.claims = Some(Value::Object(claims.clone()));
+    /// Claim rules; the claims then go into the report as they are.
+    fn claims(&mut self, claims: Map<String, Value>, signature: Signature) {
+        self.claim_rules(&claims, signature);
+        self.report.claims = Some(Value::Object(claims));
+    }
+
+    fn claim_rules(&mut self, claims: &Map<String, Value>, signature: Signature) {
         let now = self.o.now as f64;
         let mut times = [None, None, None];
         for (slot, name) in times.iter_mut().zip(["exp", "iat", "nbf"]) {
