@@ -378,12 +378,12 @@ impl Ctx<'_, '_> {
     fn iadvize(&mut self, token: &str) {
         let jwe = match jose::split(token) {
             Compact::Jwe(jwe) => jwe,
-            Compact::Jws(_) => {
+            Compact::Jws(jws) => {
                 self.add(
                     r::IADVIZE_JWE_REQUIRED,
                     "3 segments (a JWS); checking it as the inner signed JWT",
                 );
-                self.jws(token, &JwsNames::OUTER);
+                self.split_jws(&jws, &JwsNames::OUTER);
                 return;
             }
             Compact::Other(n) => {
@@ -630,29 +630,19 @@ impl Ctx<'_, '_> {
     // ---- moveo ---------------------------------------------------------
 
     fn moveo(&mut self, token: &str) {
-        self.jws(token, &JwsNames::OUTER);
+        match jose::split(token) {
+            Compact::Jws(jws) => self.split_jws(&jws, &JwsNames::OUTER),
+            Compact::Jwe(_) => self.add(
+                r::TOKEN_SEGMENTS,
+                "5 segments (a JWE); a Moveo token is a JWS of 3",
+            ),
+            Compact::Other(n) => {
+                self.add(r::TOKEN_SEGMENTS, format!("{n} segment(s); a JWS has 3"))
+            }
+        }
     }
 
     // ---- JWS (iadvize inner, moveo outer) -----------------------------
-
-    fn jws(&mut self, token: &str, names: &JwsNames) {
-        let jws = match jose::split(token) {
-            Compact::Jws(jws) => jws,
-            Compact::Jwe(_) if self.o.profile == Profile::Moveo => {
-                self.add(
-                    r::TOKEN_SEGMENTS,
-                    "5 segments (a JWE); a Moveo token is a JWS of 3",
-                );
-                return;
-            }
-            Compact::Jwe(_) | Compact::Other(_) => {
-                let n = token.split('.').count();
-                self.add(r::TOKEN_SEGMENTS, format!("{n} segment(s); a JWS has 3"));
-                return;
-            }
-        };
-        self.split_jws(&jws, names);
-    }
 
     /// The checks of a JWS already split into its segments.
     fn split_jws(&mut self, jws: &CompactJws<'_>, names: &JwsNames) {
