@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use assert_cmd::Command;
-use jose_harness::check::Profile;
+use jose_harness::profile::Profile;
 use jose_harness::rules;
 use jose_harness_tests::*;
 use predicates::prelude::*;

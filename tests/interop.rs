@@ -6,9 +6,9 @@
 use assert_cmd::Command;
 use jose_harness::backend::reference::{self, Reference};
 use jose_harness::backend::{Backend, Capabilities, CryptoFailure, JweParts};
-use jose_harness::check::Profile;
 use jose_harness::interop::{self, Implementation, Judgement, MatrixVerdict, Options, Quirks};
 use jose_harness::keys::{PrivateKey, PublicKey};
+use jose_harness::profile::Profile;
 use jose_harness::report::matrix;
 use jose_harness::rules::Severity;
 use jose_harness_tests::{builtins, harness_bin, python_with_cryptography, workspace};

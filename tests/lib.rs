@@ -8,10 +8,12 @@ use std::process::Command as StdCommand;
 use std::sync::OnceLock;
 
 use jose_harness::backend::{self, Backend};
-use jose_harness::check::{self, CheckOptions, Profile, Report};
+use jose_harness::check::{self, CheckOptions};
+use jose_harness::findings::Report;
 use jose_harness::jose::Limits;
 use jose_harness::keys::{self, LoadedKey, PrivateKey, PublicKey};
 use jose_harness::mint;
+use jose_harness::profile::Profile;
 use jose_harness::rng::HarnessRng;
 use serde_json::{Map, Value};
 

@@ -12,15 +12,16 @@ use std::sync::OnceLock;
 
 use jose_harness::b64::{self, Dialect};
 use jose_harness::backend::{self, Backend, Capabilities, CryptoFailure};
-use jose_harness::check::{
-    self, CheckOptions, Profile, Verdict, IADVIZE_PREFIX, IADVIZE_USER_ID, IADVIZE_VISITOR_DATA,
-    VISITOR_DATA_FIELDS,
-};
+use jose_harness::check::{self, CheckOptions};
+use jose_harness::findings::Verdict;
 use jose_harness::jose::Limits;
 use jose_harness::keys::{self, PrivateKey};
 use jose_harness::mint;
 use jose_harness::mutate::{self, Recipe};
 use jose_harness::padding::{self, PaddingFlaw, BLOCK};
+use jose_harness::profile::{
+    Profile, IADVIZE_PREFIX, IADVIZE_USER_ID, IADVIZE_VISITOR_DATA, VISITOR_DATA_FIELDS,
+};
 use jose_harness::rng::HarnessRng;
 use jose_harness::testkeys;
 use jose_harness_tests::*;

@@ -1,7 +1,8 @@
 //! No input makes the pipeline panic, and no single-byte change to a valid
 //! token gets through.
 
-use jose_harness::check::{Profile, Verdict};
+use jose_harness::findings::Verdict;
+use jose_harness::profile::Profile;
 use jose_harness_tests::*;
 use proptest::prelude::*;
 use std::sync::OnceLock;

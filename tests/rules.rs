@@ -12,13 +12,14 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use jose_harness::b64;
 use jose_harness::backend::reference::{self as crypto, RsaScheme};
 use jose_harness::backend::JweParts;
-use jose_harness::check::Profile::{self, Iadvize, Moveo};
-use jose_harness::check::{Report, Verdict, IADVIZE_USER_ID, IADVIZE_VISITOR_DATA};
+use jose_harness::findings::{Report, Verdict};
 use jose_harness::keys::{PrivateKey, PublicKey};
 use jose_harness::mint::{
     self, ContextClaims, IADVIZE_JWE_HEADER, IADVIZE_JWS_HEADER, MOVEO_JWS_HEADER,
 };
 use jose_harness::padding;
+use jose_harness::profile::Profile::{self, Iadvize, Moveo};
+use jose_harness::profile::{IADVIZE_USER_ID, IADVIZE_VISITOR_DATA};
 use jose_harness::rng::HarnessRng;
 use jose_harness::rules::{self as r, Rule, Severity};
 use jose_harness_tests::*;
@@ -1470,7 +1471,7 @@ fn good_tokens_of_both_profiles_pass() {
         .unwrap_or_default();
     assert_eq!(
         visitor_fields,
-        jose_harness::check::VISITOR_DATA_FIELDS,
+        jose_harness::profile::VISITOR_DATA_FIELDS,
         "the good token carries every documented field"
     );
     let context = json!({"plan": "gold", "orders": 3, "vip": true});

@@ -4,9 +4,9 @@
 
 use jose_harness::b64;
 use jose_harness::backend::reference::{self, RsaScheme};
-use jose_harness::check::Profile;
 use jose_harness::mint;
 use jose_harness::padding;
+use jose_harness::profile::Profile;
 use jose_harness_tests::*;
 use rand::RngCore;
 use serde_json::{json, Value};

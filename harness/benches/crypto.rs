@@ -18,9 +18,11 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use serde_json::json;
 
 use jose_harness::backend::{self, Backend, Capabilities, JweParts, Stacked};
-use jose_harness::check::{self, CheckOptions, Profile, Verdict};
+use jose_harness::check::{self, CheckOptions};
+use jose_harness::findings::Verdict;
 use jose_harness::jose::{self, Compact, Limits};
 use jose_harness::keys::PrivateKey;
+use jose_harness::profile::Profile;
 use jose_harness::rng::HarnessRng;
 use jose_harness::{b64, mint, testkeys};
 

@@ -33,7 +33,7 @@ use std::time::Instant;
 
 use serde_json::{json, Map, Value};
 
-use crate::check::Profile;
+use crate::profile::Profile;
 
 /// How many times a dead adapter is started again before it is given up.
 pub const MAX_RESTARTS: usize = 3;

@@ -21,9 +21,11 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::backend::Backend;
-use crate::check::{self, CheckOptions, Finding, NotChecked, Profile, Report, Verdict};
+use crate::check::{self, CheckOptions};
+use crate::findings::{Finding, NotChecked, Report, Verdict};
 use crate::jose::Limits;
 use crate::keys::{PrivateKey, PublicKey};
+use crate::profile::Profile;
 use crate::rules as r;
 
 /// Lines per chunk by default: enough to keep every core busy and make the

@@ -8,167 +8,21 @@
 //! first mistake does not hide the next. Anything it could not check is
 //! listed in [`Report::not_checked`], never counted as passing.
 
-use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use zeroize::Zeroizing;
 
 use crate::b64::{self, B64Flaw, Dialect};
 use crate::backend::reference::{self, RsaScheme};
 use crate::backend::{Backend, CryptoFailure, JweParts};
+use crate::findings::{Finding, NotChecked, Report, Verdict};
 use crate::jose::{self, Compact, CompactJwe, CompactJws, Limits};
 use crate::json::{self, JsonProblem};
 use crate::keys::{PrivateKey, PublicKey};
+use crate::profile::{
+    Profile, IADVIZE_MAX_LIFETIME, IADVIZE_PREFIX, IADVIZE_USER_ID, IADVIZE_VISITOR_DATA,
+    MAX_NUMERIC_DATE, MAX_USER_ID_CHARS, MIN_RSA_BITS, MOVEO_MAX_EXP_AHEAD, VISITOR_DATA_FIELDS,
+};
 use crate::rules::{self as r, Rule, Severity};
-
-/// The two token profiles.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Serialize,
-    Deserialize,
-    clap::ValueEnum,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum Profile {
-    /// JWS (RS256) nested in a JWE (RSA-OAEP-256 + A256GCM).
-    Iadvize,
-    /// RS256 JWT with an optional AES-CBC encrypted context claim.
-    Moveo,
-}
-
-impl Profile {
-    /// The lowercase name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Profile::Iadvize => "iadvize",
-            Profile::Moveo => "moveo",
-        }
-    }
-
-    /// Both profiles.
-    pub const ALL: [Profile; 2] = [Profile::Iadvize, Profile::Moveo];
-
-    /// The profile of a lowercase name.
-    pub fn from_name(name: &str) -> Option<Profile> {
-        Profile::ALL.into_iter().find(|p| p.as_str() == name)
-    }
-}
-
-/// The iAdvize claim-name prefix.
-pub const IADVIZE_PREFIX: &str = "https://iadvize.com/";
-/// The iAdvize user id claim.
-pub const IADVIZE_USER_ID: &str = "https://iadvize.com/userId";
-/// The iAdvize visitor data claim.
-pub const IADVIZE_VISITOR_DATA: &str = "https://iadvize.com/visitorData";
-/// visitorData fields named in the vendor's documentation.
-pub const VISITOR_DATA_FIELDS: [&str; 8] = [
-    "firstName",
-    "lastName",
-    "email",
-    "phoneNumber",
-    "address",
-    "zipCode",
-    "city",
-    "country",
-];
-/// Longest userId, in characters.
-pub const MAX_USER_ID_CHARS: usize = 255;
-/// iAdvize's recommended lifetime.
-pub const IADVIZE_MAX_LIFETIME: f64 = 60.0;
-/// How far ahead Moveo accepts exp.
-pub const MOVEO_MAX_EXP_AHEAD: f64 = 300.0;
-/// Smallest RSA key accepted.
-pub const MIN_RSA_BITS: usize = 2048;
-/// The largest NumericDate taken as plausible: 9999-12-31T23:59:59Z.
-pub const MAX_NUMERIC_DATE: f64 = 253_402_300_799.0;
-
-/// One thing found about a token.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Finding {
-    /// Rule id.
-    pub id: &'static str,
-    /// Severity.
-    pub severity: Severity,
-    /// What is wrong, in one line.
-    pub message: &'static str,
-    /// What exactly was found in this token.
-    pub detail: String,
-    /// How to fix it.
-    pub fix: &'static str,
-    /// Where the requirement comes from.
-    pub reference: &'static str,
-}
-
-/// A part of the token that could not be checked, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct NotChecked {
-    /// What was not checked.
-    pub part: &'static str,
-    /// Why not.
-    pub reason: String,
-}
-
-/// The overall result.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Verdict {
-    /// No error finding and everything was checked.
-    Pass,
-    /// At least one error finding.
-    Fail,
-    /// No error finding, but some parts could not be checked (missing keys).
-    Incomplete,
-}
-
-/// The outcome of checking one token.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Report {
-    /// The profile checked against.
-    pub profile: Profile,
-    /// The verdict.
-    pub verdict: Verdict,
-    /// Every finding, in the order found.
-    pub findings: Vec<Finding>,
-    /// The outer header (the JWE's for iadvize, the JWS's for moveo).
-    pub header: Option<Value>,
-    /// The inner JWS header (iadvize only).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub inner_header: Option<Value>,
-    /// The claims, as read.
-    pub claims: Option<Value>,
-    /// The decrypted moveo context.
-    pub context: Option<Value>,
-    /// Parts not checked, with the reason.
-    pub not_checked: Vec<NotChecked>,
-    /// The time the checks used.
-    pub now: i64,
-    /// The backend that did the cryptography.
-    pub backend: &'static str,
-}
-
-impl Report {
-    /// Whether a finding of `rule` is present.
-    pub fn has(&self, rule: &Rule) -> bool {
-        self.findings.iter().any(|f| f.id == rule.id)
-    }
-    /// The ids of all findings, in order.
-    pub fn ids(&self) -> Vec<&'static str> {
-        self.findings.iter().map(|f| f.id).collect()
-    }
-    /// How many findings of a severity.
-    pub fn count(&self, severity: Severity) -> usize {
-        self.findings
-            .iter()
-            .filter(|f| f.severity == severity)
-            .count()
-    }
-}
 
 /// Everything a check needs besides the token.
 #[derive(Debug, Clone, Copy)]

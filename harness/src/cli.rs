@@ -10,13 +10,15 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde_json::{Map, Value};
 
 use jose_harness::backend::{self, Backend, Capabilities, Stacked};
-use jose_harness::check::{self, CheckOptions, Profile, Report, Verdict};
+use jose_harness::check::{self, CheckOptions};
+use jose_harness::findings::{Report, Verdict};
 use jose_harness::jose::{self, Compact, Limits};
 use jose_harness::keys::{self, LoadedKey};
+use jose_harness::profile::Profile;
 use jose_harness::report::{json::Json, text::Text, Reporter};
 use jose_harness::rng::HarnessRng;
 use jose_harness::rules::{self, Scope};
-use jose_harness::{interop, json, mint, redact};
+use jose_harness::{interop, json, mint, profile, redact};
 
 mod batch;
 mod generate;
@@ -739,7 +741,7 @@ fn run_generate(args: GenerateArgs) -> Result<ExitCode> {
 
 fn run_keygen(args: KeygenArgs) -> Result<ExitCode> {
     if args.bits > keys::MAX_MODULUS_BITS
-        || (args.bits < check::MIN_RSA_BITS && !args.allow_weak)
+        || (args.bits < profile::MIN_RSA_BITS && !args.allow_weak)
         || args.bits < 512
     {
         bail!(
@@ -912,7 +914,7 @@ fn run_demo(args: DemoArgs) -> Result<ExitCode> {
     let iadvize_claims = {
         let mut c = mint::default_claims(Profile::Iadvize, now, 60, "demo-user-42");
         c.insert(
-            check::IADVIZE_VISITOR_DATA.into(),
+            profile::IADVIZE_VISITOR_DATA.into(),
             serde_json::json!({"firstName": "Ada", "city": "Nantes"}),
         );
         c

@@ -32,16 +32,17 @@ use zeroize::Zeroizing;
 use crate::b64::{self, B64Flaw, Dialect};
 use crate::backend::reference::{self, RsaScheme};
 use crate::backend::{self, Backend, Capabilities, CryptoFailure, JweParts, Stacked};
-use crate::check::{
-    self, CheckOptions, Profile, Report, Verdict, IADVIZE_PREFIX, IADVIZE_USER_ID,
-    IADVIZE_VISITOR_DATA, VISITOR_DATA_FIELDS,
-};
+use crate::check::{self, CheckOptions};
+use crate::findings::{Report, Verdict};
 use crate::jose::{self, Compact, Limits};
 use crate::json::{self, JsonProblem};
 use crate::keys::{self, KeyMaterial, PrivateKey};
 use crate::mint;
 use crate::mutate::{self, Recipe};
 use crate::padding::{self, PaddingFlaw, BLOCK};
+use crate::profile::{
+    Profile, IADVIZE_PREFIX, IADVIZE_USER_ID, IADVIZE_VISITOR_DATA, VISITOR_DATA_FIELDS,
+};
 use crate::rng::HarnessRng;
 use crate::rules::{self as r, Rule, Severity};
 use crate::testkeys;

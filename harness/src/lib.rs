@@ -8,6 +8,7 @@ pub mod b64;
 pub mod backend;
 pub mod batch;
 pub mod check;
+pub mod findings;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod interop;
@@ -18,6 +19,7 @@ pub mod mint;
 pub mod mutate;
 pub mod padding;
 pub mod peers;
+pub mod profile;
 pub mod redact;
 pub mod report;
 pub mod rng;

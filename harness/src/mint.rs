@@ -8,8 +8,8 @@ use zeroize::Zeroizing;
 
 use crate::b64;
 use crate::backend::{Backend, CryptoFailure, JweParts};
-use crate::check::{Profile, IADVIZE_USER_ID};
 use crate::keys::{PrivateKey, PublicKey};
+use crate::profile::{Profile, IADVIZE_USER_ID};
 use crate::rng::HarnessRng;
 
 /// The inner JWS header iAdvize's example uses, byte for byte.

@@ -14,9 +14,9 @@ use serde_json::{json, Map, Value};
 use crate::b64;
 use crate::backend::reference::{self, RsaScheme};
 use crate::backend::{Backend, CryptoFailure, JweParts};
-use crate::check::{Profile, IADVIZE_USER_ID, IADVIZE_VISITOR_DATA};
 use crate::keys::{PrivateKey, PublicKey};
 use crate::mint::{self, ContextClaims, IADVIZE_JWE_HEADER, IADVIZE_JWS_HEADER, MOVEO_JWS_HEADER};
+use crate::profile::{Profile, IADVIZE_USER_ID, IADVIZE_VISITOR_DATA};
 use crate::rng::HarnessRng;
 use crate::rules::{self as r, Rule};
 

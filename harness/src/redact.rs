@@ -10,7 +10,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::check::Report;
+use crate::findings::Report;
 
 /// Claims whose values stay readable: times, not personal data.
 pub const KEPT_CLAIMS: [&str; 3] = ["exp", "iat", "nbf"];

@@ -8,7 +8,7 @@ use anyhow::Result;
 use rayon::prelude::*;
 use serde_json::{Map, Value};
 
-use jose_harness::check::{Profile, IADVIZE_USER_ID};
+use jose_harness::profile::{Profile, IADVIZE_USER_ID};
 use jose_harness::rng::HarnessRng;
 
 /// Mints one token of `claims` with the generator given.

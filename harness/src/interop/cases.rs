@@ -7,7 +7,7 @@ use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
-use crate::check::{Profile, IADVIZE_USER_ID, IADVIZE_VISITOR_DATA, VISITOR_DATA_FIELDS};
+use crate::profile::{Profile, IADVIZE_USER_ID, IADVIZE_VISITOR_DATA, VISITOR_DATA_FIELDS};
 
 /// The longest iAdvize userId, in characters.
 pub const USER_ID_MAX: usize = 255;

@@ -17,11 +17,13 @@ use serde_json::{json, Map, Value};
 
 use crate::adapter::{Adapter, AdapterError};
 use crate::backend::{Backend, Layer, Stacked};
-use crate::check::{self, CheckOptions, Profile, Verdict};
+use crate::check::{self, CheckOptions};
+use crate::findings::Verdict;
 use crate::jose::Limits;
 use crate::keys::PrivateKey;
 use crate::mint::{self, IADVIZE_JWE_HEADER, IADVIZE_JWS_HEADER, MOVEO_JWS_HEADER};
 use crate::mutate::{self, Recipe};
+use crate::profile::Profile;
 use crate::rng::HarnessRng;
 use crate::rules::Severity;
 use crate::testkeys::{self, TestKey};

@@ -17,10 +17,12 @@ use serde_json::Value;
 
 use super::utc;
 use crate::backend;
-use crate::check::{self, CheckOptions, Profile, Verdict};
+use crate::check::{self, CheckOptions};
+use crate::findings::Verdict;
 use crate::interop::{Judgement, Matrix, MatrixVerdict, Quirks, Roles};
 use crate::jose::Limits;
 use crate::keys::PrivateKey;
+use crate::profile::Profile;
 use crate::rules::{self, Rule, Severity};
 use crate::vectors::run::{private_key, RunReport};
 use crate::vectors::{BugType, Expect, VectorError, VectorFile, VectorKeys};

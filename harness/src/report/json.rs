@@ -3,7 +3,7 @@
 use std::io::{self, Write};
 
 use super::Reporter;
-use crate::check::Report;
+use crate::findings::Report;
 
 /// Pretty-printed JSON.
 #[derive(Debug, Clone, Copy, Default)]

@@ -5,8 +5,8 @@
 use std::io::{self, Write};
 
 use super::audit::{AuditData, Status};
-use crate::check::Profile;
 use crate::interop::{self, Judgement, MatrixVerdict};
+use crate::profile::Profile;
 
 /// At most this many unexpected results are listed one by one.
 const LISTED: usize = 30;

@@ -3,8 +3,8 @@
 use std::io::{self, Write};
 
 use super::utc;
-use crate::check::Profile;
 use crate::interop::{self, Judgement, Matrix, MatrixVerdict};
+use crate::profile::Profile;
 
 /// Writes the matrix as pretty JSON.
 pub fn write_json(matrix: &Matrix, out: &mut dyn Write) -> io::Result<()> {

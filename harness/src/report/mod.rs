@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use crate::check::Report;
+use crate::findings::Report;
 
 pub mod audit;
 pub mod html;

@@ -7,7 +7,8 @@ use std::io::{self, Write};
 use serde_json::Value;
 
 use super::{utc, Reporter};
-use crate::check::{Profile, Report, Verdict};
+use crate::findings::{Report, Verdict};
+use crate::profile::Profile;
 use crate::rules::Severity;
 
 /// Text for a terminal; ANSI colour only when asked for.

@@ -17,11 +17,13 @@ use super::{
     SCHEMA_ID,
 };
 use crate::backend::reference::Reference;
-use crate::check::{self, CheckOptions, Profile, Verdict, IADVIZE_USER_ID, IADVIZE_VISITOR_DATA};
+use crate::check::{self, CheckOptions};
+use crate::findings::Verdict;
 use crate::interop::cases::serialize_claims;
 use crate::jose::Limits;
 use crate::mint::{self, IADVIZE_JWE_HEADER, IADVIZE_JWS_HEADER, MOVEO_JWS_HEADER};
 use crate::mutate::{self, Recipe};
+use crate::profile::{Profile, IADVIZE_USER_ID, IADVIZE_VISITOR_DATA};
 use crate::rng::HarnessRng;
 use crate::rules::Severity;
 use crate::testkeys;

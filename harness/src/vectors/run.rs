@@ -9,9 +9,9 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::{Expected, Vector, VectorError, VectorFile};
-use crate::check::Profile;
 use crate::interop::{Implementation, Outcome, Quirks};
 use crate::keys::{self, PrivateKey};
+use crate::profile::Profile;
 
 /// One unexpected outcome.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
