@@ -24,6 +24,20 @@ pub struct Finding {
     pub reference: &'static str,
 }
 
+impl Finding {
+    /// A finding of `rule`, with what exactly was found.
+    pub fn new(rule: Rule, detail: impl Into<String>) -> Self {
+        Finding {
+            id: rule.id,
+            severity: rule.severity,
+            message: rule.message,
+            detail: detail.into(),
+            fix: rule.fix,
+            reference: rule.reference,
+        }
+    }
+}
+
 /// A part of the token that could not be checked, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct NotChecked {

@@ -110,6 +110,247 @@ pub enum CryptoFailure {
     Other(String),
 }
 
+/// The RSA encryption schemes implementers use, right and wrong.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RsaScheme {
+    /// OAEP, SHA-256, MGF1-SHA-256: what both profiles require.
+    OaepSha256,
+    /// OAEP, SHA-1, MGF1-SHA-1 (JWE RSA-OAEP; Node's publicEncrypt default).
+    OaepSha1,
+    /// OAEP, SHA-256 label hash but MGF1-SHA-1 (Java SunJCE's default).
+    OaepSha256Mgf1Sha1,
+    /// PKCS#1 v1.5 encryption (JWE RSA1_5).
+    Pkcs1v15,
+}
+
+impl RsaScheme {
+    /// The wrong schemes, in the order a diagnosis tries them.
+    pub const WRONG: [RsaScheme; 3] = [
+        RsaScheme::OaepSha1,
+        RsaScheme::OaepSha256Mgf1Sha1,
+        RsaScheme::Pkcs1v15,
+    ];
+}
+
+/// Raw primitives, beyond the profiles' own operations: what the check
+/// pipeline needs to *diagnose* a failure (which RSA padding was really
+/// used, whether a signature is PS256, what a HS256 MAC was keyed with)
+/// and what the forge needs to make deliberately wrong tokens (another
+/// RSA scheme, another GCM key size or IV length, unpadded CBC, PS256).
+///
+/// A sibling of [`Backend`], reached through [`Backend::primitives`], so
+/// that the profiles' trait stays small and a library that offers none of
+/// this implements none of it. Every method defaults to
+/// [`CryptoFailure::Unsupported`]; [`primitives_of`] completes a backend's
+/// set with the reference's, call by call.
+pub trait Primitives: Send + Sync + Debug {
+    /// RSA encryption of `data` under `scheme`.
+    fn rsa_encrypt(
+        &self,
+        _key: &PublicKey,
+        _scheme: RsaScheme,
+        _data: &[u8],
+        _rng: &mut HarnessRng,
+    ) -> Result<Vec<u8>, CryptoFailure> {
+        Err(CryptoFailure::Unsupported("raw RSA encryption"))
+    }
+    /// RSA decryption under `scheme`; [`CryptoFailure::RsaDecrypt`] when
+    /// the ciphertext does not decrypt that way (or is not the key's size).
+    fn rsa_decrypt(
+        &self,
+        _key: &PrivateKey,
+        _scheme: RsaScheme,
+        _ciphertext: &[u8],
+    ) -> Result<Zeroizing<Vec<u8>>, CryptoFailure> {
+        Err(CryptoFailure::Unsupported("raw RSA decryption"))
+    }
+    /// AES-GCM (128, 192 or 256 by key length) with a detached tag; the
+    /// IV may be of another length than JWE's 12 bytes where the
+    /// implementation allows it (forging only).
+    fn gcm_encrypt(
+        &self,
+        _key: &[u8],
+        _iv: &[u8],
+        _aad: &[u8],
+        _plaintext: &[u8],
+    ) -> Result<(Vec<u8>, Vec<u8>), CryptoFailure> {
+        Err(CryptoFailure::Unsupported("raw AES-GCM encryption"))
+    }
+    /// AES-GCM decryption with JWE's 12-byte IV and 16-byte tag, lengths
+    /// checked first in that order (IV, tag, key), then the tag.
+    fn gcm_decrypt(
+        &self,
+        _key: &[u8],
+        _iv: &[u8],
+        _aad: &[u8],
+        _ciphertext: &[u8],
+        _tag: &[u8],
+    ) -> Result<Zeroizing<Vec<u8>>, CryptoFailure> {
+        Err(CryptoFailure::Unsupported("raw AES-GCM decryption"))
+    }
+    /// AES-CBC (128, 192 or 256) over whole blocks, adding no padding.
+    fn cbc_encrypt_raw(
+        &self,
+        _key: &[u8],
+        _iv: &[u8],
+        _data: &[u8],
+    ) -> Result<Vec<u8>, CryptoFailure> {
+        Err(CryptoFailure::Unsupported("raw AES-CBC encryption"))
+    }
+    /// AES-CBC decryption of whole blocks, leaving any padding in place.
+    fn cbc_decrypt_raw(
+        &self,
+        _key: &[u8],
+        _iv: &[u8],
+        _data: &[u8],
+    ) -> Result<Zeroizing<Vec<u8>>, CryptoFailure> {
+        Err(CryptoFailure::Unsupported("raw AES-CBC decryption"))
+    }
+    /// RSASSA-PSS with SHA-256 (PS256).
+    fn ps256_sign(
+        &self,
+        _key: &PrivateKey,
+        _signing_input: &[u8],
+        _rng: &mut HarnessRng,
+    ) -> Result<Vec<u8>, CryptoFailure> {
+        Err(CryptoFailure::Unsupported("PS256 signing"))
+    }
+    /// PS256 verification with any salt length libraries use: the digest's
+    /// (RFC 7518), the largest (OpenSSL's and Node's default) or none;
+    /// [`CryptoFailure::BadSignature`] when none verifies.
+    fn ps256_verify(
+        &self,
+        _key: &PublicKey,
+        _signing_input: &[u8],
+        _signature: &[u8],
+    ) -> Result<(), CryptoFailure> {
+        Err(CryptoFailure::Unsupported("PS256 verification"))
+    }
+    /// The HMAC of `data` for a JWS `alg` of HS256, HS384 or HS512 (any
+    /// case); another alg is [`CryptoFailure::Other`].
+    fn hmac(&self, _alg: &str, _key: &[u8], _data: &[u8]) -> Result<Vec<u8>, CryptoFailure> {
+        Err(CryptoFailure::Unsupported("HMAC"))
+    }
+}
+
+/// The salt lengths [`Primitives::ps256_verify`] tries for a key of
+/// `key_bytes`: the digest's, the largest, none.
+pub fn pss_salt_lengths(key_bytes: usize) -> [usize; 3] {
+    [32, key_bytes.saturating_sub(32 + 2), 0]
+}
+
+/// A backend's primitives, with the reference's for every one it lacks
+/// (call by call: the openssl backend, say, leaves PKCS#1 v1.5 decryption
+/// to the reference).
+pub fn primitives_of(backend: &dyn Backend) -> WithReference<'_> {
+    WithReference {
+        first: backend.primitives(),
+    }
+}
+
+/// See [`primitives_of`].
+#[derive(Debug, Clone, Copy)]
+pub struct WithReference<'a> {
+    first: Option<&'a dyn Primitives>,
+}
+
+impl WithReference<'_> {
+    fn either<T>(
+        &self,
+        mut call: impl FnMut(&dyn Primitives) -> Result<T, CryptoFailure>,
+    ) -> Result<T, CryptoFailure> {
+        if let Some(first) = self.first {
+            match call(first) {
+                Err(CryptoFailure::Unsupported(_)) => {}
+                done => return done,
+            }
+        }
+        call(&reference::Reference)
+    }
+}
+
+impl Primitives for WithReference<'_> {
+    fn rsa_encrypt(
+        &self,
+        key: &PublicKey,
+        scheme: RsaScheme,
+        data: &[u8],
+        rng: &mut HarnessRng,
+    ) -> Result<Vec<u8>, CryptoFailure> {
+        self.either(|p| p.rsa_encrypt(key, scheme, data, rng))
+    }
+    fn rsa_decrypt(
+        &self,
+        key: &PrivateKey,
+        scheme: RsaScheme,
+        ciphertext: &[u8],
+    ) -> Result<Zeroizing<Vec<u8>>, CryptoFailure> {
+        self.either(|p| p.rsa_decrypt(key, scheme, ciphertext))
+    }
+    fn gcm_encrypt(
+        &self,
+        key: &[u8],
+        iv: &[u8],
+        aad: &[u8],
+        plaintext: &[u8],
+    ) -> Result<(Vec<u8>, Vec<u8>), CryptoFailure> {
+        self.either(|p| p.gcm_encrypt(key, iv, aad, plaintext))
+    }
+    fn gcm_decrypt(
+        &self,
+        key: &[u8],
+        iv: &[u8],
+        aad: &[u8],
+        ciphertext: &[u8],
+        tag: &[u8],
+    ) -> Result<Zeroizing<Vec<u8>>, CryptoFailure> {
+        self.either(|p| p.gcm_decrypt(key, iv, aad, ciphertext, tag))
+    }
+    fn cbc_encrypt_raw(
+        &self,
+        key: &[u8],
+        iv: &[u8],
+        data: &[u8],
+    ) -> Result<Vec<u8>, CryptoFailure> {
+        self.either(|p| p.cbc_encrypt_raw(key, iv, data))
+    }
+    fn cbc_decrypt_raw(
+        &self,
+        key: &[u8],
+        iv: &[u8],
+        data: &[u8],
+    ) -> Result<Zeroizing<Vec<u8>>, CryptoFailure> {
+        self.either(|p| p.cbc_decrypt_raw(key, iv, data))
+    }
+    fn ps256_sign(
+        &self,
+        key: &PrivateKey,
+        signing_input: &[u8],
+        rng: &mut HarnessRng,
+    ) -> Result<Vec<u8>, CryptoFailure> {
+        self.either(|p| p.ps256_sign(key, signing_input, rng))
+    }
+    fn ps256_verify(
+        &self,
+        key: &PublicKey,
+        signing_input: &[u8],
+        signature: &[u8],
+    ) -> Result<(), CryptoFailure> {
+        self.either(|p| p.ps256_verify(key, signing_input, signature))
+    }
+    fn hmac(&self, alg: &str, key: &[u8], data: &[u8]) -> Result<Vec<u8>, CryptoFailure> {
+        self.either(|p| p.hmac(alg, key, data))
+    }
+}
+
+/// The backend whose every random choice comes from the caller's
+/// [`HarnessRng`] (OAEP seeds, content keys, IVs, PSS salts), so that a
+/// seed reproduces a token byte for byte: the one the vectors and the
+/// forge build with. (OpenSSL draws OAEP seeds from its own generator.)
+pub fn reproducible() -> &'static dyn Backend {
+    &reference::Reference
+}
+
 /// An implementation of the profiles' cryptography.
 pub trait Backend: Send + Sync + Debug {
     /// Stable name, used on the command line (`--backend`).
@@ -118,6 +359,10 @@ pub trait Backend: Send + Sync + Debug {
     fn library(&self) -> String;
     /// What it can do.
     fn capabilities(&self) -> Capabilities;
+    /// Its raw primitives, if it offers any (see [`Primitives`]).
+    fn primitives(&self) -> Option<&dyn Primitives> {
+        None
+    }
 
     /// RS256 signature over `signing_input`.
     fn rs256_sign(
@@ -306,6 +551,11 @@ impl Backend for Stacked {
             context_encrypt: p.context_encrypt || f.context_encrypt,
             context_decrypt: p.context_decrypt || f.context_decrypt,
         }
+    }
+    fn primitives(&self) -> Option<&dyn Primitives> {
+        self.primary
+            .primitives()
+            .or_else(|| self.fallback.primitives())
     }
     fn rs256_sign(&self, key: &PrivateKey, input: &[u8]) -> Result<Vec<u8>, CryptoFailure> {
         self.pick(|c| c.rs256_sign).rs256_sign(key, input)

@@ -1,11 +1,11 @@
 //! The reference backend: pure Rust, RustCrypto crates (rsa, sha2,
 //! aes-gcm, aes, cbc).
 //!
-//! It also offers the primitives the check pipeline needs to *diagnose* a
-//! failure (which RSA padding was really used, what a HS256 MAC was keyed
-//! with), and that the token builders in [`crate::mint`] need to make
-//! deliberately wrong tokens. Those are plain functions, not trait methods:
-//! diagnosis is the harness's own business, not an implementation's.
+//! It also offers every raw [`Primitives`] method (another RSA scheme,
+//! GCM of any key size, unpadded CBC, PS256, HMAC): the check pipeline
+//! diagnoses with them where a backend lacks one, and, since every random
+//! choice here comes from the caller's RNG, the forge builds its
+//! deliberately wrong tokens with them ([`super::reproducible`]).
 //!
 //! The rsa crate is under RUSTSEC-2023-0071 (Marvin timing attack on
 //! private-key operations; no fixed release). Decryption here uses
@@ -26,9 +26,13 @@ use sha2::{Digest, Sha256, Sha384, Sha512};
 use zeroize::Zeroizing;
 
 use super::{
-    Backend, Capabilities, CryptoFailure, JweParts, A256GCM_KEY_LEN, GCM_IV_LEN, GCM_TAG_LEN,
+    Backend, Capabilities, CryptoFailure, JweParts, Primitives, A256GCM_KEY_LEN, GCM_IV_LEN,
+    GCM_TAG_LEN,
 };
 use crate::keys::{PrivateKey, PublicKey};
+
+/// The scheme type, where callers of these functions have always found it.
+pub use super::RsaScheme;
 use crate::padding;
 use crate::rng::HarnessRng;
 
@@ -77,6 +81,10 @@ impl Backend for Reference {
             context_encrypt: true,
             context_decrypt: true,
         }
+    }
+
+    fn primitives(&self) -> Option<&dyn Primitives> {
+        Some(self)
     }
 
     fn rs256_sign(&self, key: &PrivateKey, signing_input: &[u8]) -> Result<Vec<u8>, CryptoFailure> {
@@ -181,26 +189,86 @@ impl Backend for Reference {
     }
 }
 
-/// The RSA encryption schemes implementers use, right and wrong.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RsaScheme {
-    /// OAEP, SHA-256, MGF1-SHA-256: what both profiles require.
-    OaepSha256,
-    /// OAEP, SHA-1, MGF1-SHA-1 (JWE RSA-OAEP; Node's publicEncrypt default).
-    OaepSha1,
-    /// OAEP, SHA-256 label hash but MGF1-SHA-1 (Java SunJCE's default).
-    OaepSha256Mgf1Sha1,
-    /// PKCS#1 v1.5 encryption (JWE RSA1_5).
-    Pkcs1v15,
-}
-
-impl RsaScheme {
-    /// The wrong schemes, in the order a diagnosis tries them.
-    pub const WRONG: [RsaScheme; 3] = [
-        RsaScheme::OaepSha1,
-        RsaScheme::OaepSha256Mgf1Sha1,
-        RsaScheme::Pkcs1v15,
-    ];
+impl Primitives for Reference {
+    fn rsa_encrypt(
+        &self,
+        key: &PublicKey,
+        scheme: RsaScheme,
+        data: &[u8],
+        rng: &mut HarnessRng,
+    ) -> Result<Vec<u8>, CryptoFailure> {
+        rsa_encrypt(key, scheme, data, rng)
+    }
+    fn rsa_decrypt(
+        &self,
+        key: &PrivateKey,
+        scheme: RsaScheme,
+        ciphertext: &[u8],
+    ) -> Result<Zeroizing<Vec<u8>>, CryptoFailure> {
+        rsa_decrypt(key, scheme, ciphertext).ok_or(CryptoFailure::RsaDecrypt)
+    }
+    fn gcm_encrypt(
+        &self,
+        key: &[u8],
+        iv: &[u8],
+        aad: &[u8],
+        plaintext: &[u8],
+    ) -> Result<(Vec<u8>, Vec<u8>), CryptoFailure> {
+        if iv.len() == GCM_IV_LEN {
+            gcm_encrypt(key, iv, aad, plaintext)
+        } else {
+            gcm256_encrypt_any_iv(key, iv, aad, plaintext)
+        }
+    }
+    fn gcm_decrypt(
+        &self,
+        key: &[u8],
+        iv: &[u8],
+        aad: &[u8],
+        ciphertext: &[u8],
+        tag: &[u8],
+    ) -> Result<Zeroizing<Vec<u8>>, CryptoFailure> {
+        gcm_decrypt(key, iv, aad, ciphertext, tag)
+    }
+    fn cbc_encrypt_raw(
+        &self,
+        key: &[u8],
+        iv: &[u8],
+        data: &[u8],
+    ) -> Result<Vec<u8>, CryptoFailure> {
+        cbc_encrypt_raw(key, iv, data)
+    }
+    fn cbc_decrypt_raw(
+        &self,
+        key: &[u8],
+        iv: &[u8],
+        data: &[u8],
+    ) -> Result<Zeroizing<Vec<u8>>, CryptoFailure> {
+        cbc_decrypt_raw(key, iv, data)
+    }
+    fn ps256_sign(
+        &self,
+        key: &PrivateKey,
+        signing_input: &[u8],
+        rng: &mut HarnessRng,
+    ) -> Result<Vec<u8>, CryptoFailure> {
+        ps256_sign(key, signing_input, rng)
+    }
+    fn ps256_verify(
+        &self,
+        key: &PublicKey,
+        signing_input: &[u8],
+        signature: &[u8],
+    ) -> Result<(), CryptoFailure> {
+        if ps256_verify(key, signing_input, signature) {
+            Ok(())
+        } else {
+            Err(CryptoFailure::BadSignature)
+        }
+    }
+    fn hmac(&self, alg: &str, key: &[u8], data: &[u8]) -> Result<Vec<u8>, CryptoFailure> {
+        hmac(alg, key, data).ok_or_else(|| CryptoFailure::Other(format!("no HMAC for alg {alg:?}")))
+    }
 }
 
 /// A JWE's binary parts built piece by piece: a fresh `cek_len`-byte
@@ -441,8 +509,7 @@ pub fn ps256_sign(
 /// (OpenSSL's and Node's default) or none.
 pub fn ps256_verify(key: &PublicKey, signing_input: &[u8], signature: &[u8]) -> bool {
     let digest = Sha256::digest(signing_input);
-    let max_salt = key.size().saturating_sub(32 + 2);
-    [32, max_salt, 0].into_iter().any(|salt| {
+    super::pss_salt_lengths(key.size()).into_iter().any(|salt| {
         key.rsa()
             .verify(
                 rsa::pss::Pss::new_with_salt::<Sha256>(salt),

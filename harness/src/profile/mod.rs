@@ -71,3 +71,6 @@ pub const MOVEO_MAX_EXP_AHEAD: f64 = 300.0;
 pub const MIN_RSA_BITS: usize = 2048;
 /// The largest NumericDate taken as plausible: 9999-12-31T23:59:59Z.
 pub const MAX_NUMERIC_DATE: f64 = 253_402_300_799.0;
+
+pub mod claims;
+pub mod headers;

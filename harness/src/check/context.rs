@@ -1,0 +1,173 @@
+//! The moveo context: the three context claims decoded, the AES key and
+//! IV unwrapped by RSA-OAEP-SHA256 through the backend (diagnosing the
+//! scheme really used when that fails), their sizes and forms checked,
+//! and the context decrypted and parsed.
+
+use serde_json::{Map, Value};
+use zeroize::Zeroizing;
+
+use super::decode::decode_hex;
+use super::jwe::undecryptable;
+use super::{Signature, TokenCheck};
+use crate::backend::{CryptoFailure, Primitives, RsaScheme};
+use crate::json;
+use crate::keys::PrivateKey;
+use crate::rules as r;
+
+impl TokenCheck<'_, '_> {
+    /// The context claims of a moveo token, after its other claim rules.
+    pub(super) fn context_claims(&mut self, claims: &Map<String, Value>, signature: Signature) {
+        let names = ["context", "encryption_key", "init_vector"];
+        let present: Vec<&str> = names
+            .into_iter()
+            .filter(|n| claims.contains_key(*n))
+            .collect();
+        if present.is_empty() {
+            return;
+        }
+        if present.len() < names.len() {
+            let missing: Vec<&str> = names.into_iter().filter(|n| !present.contains(n)).collect();
+            self.add(
+                r::MOVEO_CONTEXT_INCOMPLETE,
+                format!("has {}; missing {}", present.join(", "), missing.join(", ")),
+            );
+            return;
+        }
+        let decoded = names.map(|name| match claims.get(name) {
+            Some(Value::String(text)) => self.std_base64(name, text),
+            other => {
+                let kind = other.map_or("missing", json::kind);
+                self.add(r::MOVEO_CONTEXT_TYPE, format!("{name} is a {kind}"));
+                None
+            }
+        });
+        let [Some(context), Some(encrypted_key), Some(encrypted_iv)] = decoded else {
+            self.not_checked("context decryption", "a context claim could not be decoded");
+            return;
+        };
+        let Some(key) = self.o.decrypt_key else {
+            self.not_checked(
+                "context decryption",
+                "no --decrypt-key (the recipient private key) was given",
+            );
+            return;
+        };
+        self.key_size(key.public().bits(), "recipient key");
+        match signature {
+            Signature::Valid => {}
+            Signature::Invalid => {
+                self.add(r::MOVEO_CONTEXT_UNVERIFIED, "the signature did not verify")
+            }
+            Signature::Unchecked => {
+                self.add(r::MOVEO_CONTEXT_UNVERIFIED, "the signature was not checked")
+            }
+        }
+        self.context(key, &context, &encrypted_key, &encrypted_iv);
+    }
+
+    /// RSA-decrypts a context key or IV, diagnosing the scheme on failure.
+    fn unwrap_secret(
+        &mut self,
+        key: &PrivateKey,
+        name: &str,
+        ciphertext: &[u8],
+    ) -> Option<Zeroizing<Vec<u8>>> {
+        match self.o.backend.rsa_oaep256_decrypt(key, ciphertext) {
+            Ok(secret) => return Some(secret),
+            Err(CryptoFailure::RsaDecrypt) => {}
+            Err(other) => {
+                self.not_checked("context decryption", format!("the backend failed: {other}"));
+                return None;
+            }
+        }
+        for scheme in RsaScheme::WRONG {
+            if let Ok(secret) = self.raw.rsa_decrypt(key, scheme, ciphertext) {
+                let rule = match scheme {
+                    RsaScheme::OaepSha1 => r::MOVEO_RSA_OAEP_SHA1,
+                    RsaScheme::OaepSha256Mgf1Sha1 => r::MOVEO_RSA_OAEP_MGF1_SHA1,
+                    _ => r::MOVEO_RSA_PKCS1V15,
+                };
+                self.add(rule, format!("{name} decrypts only with that scheme"));
+                return Some(secret);
+            }
+        }
+        self.add(
+            r::MOVEO_RSA_UNDECRYPTABLE,
+            undecryptable(name, ciphertext, key),
+        );
+        None
+    }
+
+    fn context(
+        &mut self,
+        key: &PrivateKey,
+        context: &[u8],
+        encrypted_key: &[u8],
+        encrypted_iv: &[u8],
+    ) {
+        let aes_key = self.unwrap_secret(key, "encryption_key", encrypted_key);
+        let iv = self.unwrap_secret(key, "init_vector", encrypted_iv);
+        let (Some(aes_key), Some(iv)) = (aes_key, iv) else {
+            return;
+        };
+        let Some(aes_key) = self.secret_length(
+            &aes_key,
+            &[16, 32],
+            r::MOVEO_AES_KEY_LENGTH,
+            r::MOVEO_AES_KEY_AS_TEXT,
+            "the AES key",
+        ) else {
+            return;
+        };
+        let Some(iv) = self.secret_length(
+            &iv,
+            &[16],
+            r::MOVEO_AES_IV_LENGTH,
+            r::MOVEO_AES_IV_AS_TEXT,
+            "the IV",
+        ) else {
+            return;
+        };
+        if iv.iter().all(|b| *b == 0) {
+            self.add(r::MOVEO_AES_IV_ZERO, "the IV is 16 zero bytes");
+        }
+        if context.is_empty() || !context.len().is_multiple_of(16) {
+            self.add(
+                r::MOVEO_CONTEXT_LENGTH,
+                format!("the context ciphertext is {} bytes", context.len()),
+            );
+            return;
+        }
+        let plaintext = match self.o.backend.aes_cbc_decrypt(&aes_key, &iv, context) {
+            Ok(p) => p,
+            Err(CryptoFailure::Padding(flaw)) => {
+                // 32 hex characters are a valid AES-256 key length, so the
+                // hex text of a 16-byte key only shows here: try it.
+                let hex_key = std::str::from_utf8(&aes_key).ok().and_then(decode_hex);
+                let recovered = hex_key
+                    .filter(|k| k.len() == 16)
+                    .and_then(|k| self.o.backend.aes_cbc_decrypt(&k, &iv, context).ok());
+                match recovered {
+                    Some(p) => {
+                        self.add(
+                            r::MOVEO_AES_KEY_AS_TEXT,
+                            "the AES key is 32 characters of hex text for 16 bytes",
+                        );
+                        p
+                    }
+                    None => {
+                        self.add(r::MOVEO_CONTEXT_PADDING, flaw.describe());
+                        return;
+                    }
+                }
+            }
+            Err(other) => {
+                self.not_checked("context decryption", format!("the backend failed: {other}"));
+                return;
+            }
+        };
+        if let Some(object) = self.json_object("context", &plaintext, r::MOVEO_CONTEXT_JSON) {
+            self.report.context = Some(Value::Object(object));
+        }
+    }
+}
