@@ -33,10 +33,12 @@ use openssl::bn::BigNum;
 use openssl::cipher::{Cipher as EvpCipher, CipherRef};
 use openssl::cipher_ctx::{CipherCtx, CipherCtxRef};
 use openssl::error::ErrorStack;
+use openssl::hash::MessageDigest;
 use openssl::md::Md;
 use openssl::pkey::{PKey, Private, Public};
 use openssl::pkey_ctx::PkeyCtx;
 use openssl::rsa::{Padding, Rsa, RsaPrivateKeyBuilder};
+use openssl::sign::{RsaPssSaltlen, Signer};
 use openssl::symm::Mode;
 use rand::RngCore;
 use rsa::traits::{PrivateKeyParts, PublicKeyParts};
@@ -45,7 +47,8 @@ use zeroize::Zeroizing;
 
 use super::keycache::{private_identity, public_identity, KeyCache};
 use super::{
-    Backend, Capabilities, CryptoFailure, JweParts, A256GCM_KEY_LEN, GCM_IV_LEN, GCM_TAG_LEN,
+    pss_salt_lengths, Backend, Capabilities, CryptoFailure, JweParts, Primitives, RsaScheme,
+    A256GCM_KEY_LEN, GCM_IV_LEN, GCM_TAG_LEN,
 };
 use crate::keys::{PrivateKey, PublicKey};
 use crate::padding::{self, BLOCK};
@@ -83,6 +86,10 @@ impl Backend for Openssl {
             env!("JOSE_HARNESS_DEP_OPENSSL"),
             openssl::version::version()
         )
+    }
+
+    fn primitives(&self) -> Option<&dyn Primitives> {
+        Some(self)
     }
 
     fn capabilities(&self) -> Capabilities {
@@ -251,6 +258,105 @@ impl Backend for Openssl {
                 "OpenSSL rejected PKCS#7 padding that is well formed".into(),
             )),
         }
+    }
+}
+
+/// The primitives the check pipeline diagnoses with: RSA decryption under
+/// the OAEP variants, GCM, HMAC and PS256, all through OpenSSL. Forging
+/// primitives (which take the caller's RNG) are left to the reference.
+///
+/// PKCS#1 v1.5 decryption is unsupported here on purpose: OpenSSL 3.2 and
+/// later answer a bad v1.5 padding with a synthetic message (implicit
+/// rejection, the Marvin countermeasure), which the `openssl` crate cannot
+/// switch off, so "it decrypts with PKCS#1 v1.5" could not be told from
+/// "it is garbage". [`super::primitives_of`] hands that one to the
+/// reference.
+impl Primitives for Openssl {
+    fn rsa_decrypt(
+        &self,
+        key: &PrivateKey,
+        scheme: RsaScheme,
+        ciphertext: &[u8],
+    ) -> Result<Zeroizing<Vec<u8>>, CryptoFailure> {
+        let (md, mgf1) = match scheme {
+            RsaScheme::OaepSha256 => {
+                return Backend::rsa_oaep256_decrypt(self, key, ciphertext);
+            }
+            RsaScheme::OaepSha1 => (Md::sha1(), Md::sha1()),
+            RsaScheme::OaepSha256Mgf1Sha1 => (Md::sha256(), Md::sha1()),
+            RsaScheme::Pkcs1v15 => {
+                return Err(CryptoFailure::Unsupported(
+                    "PKCS#1 v1.5 decryption without implicit rejection",
+                ))
+            }
+        };
+        if ciphertext.len() != key.public().size() {
+            return Err(CryptoFailure::RsaDecrypt);
+        }
+        let decrypt = || -> Result<Zeroizing<Vec<u8>>, ErrorStack> {
+            let mut ctx = private_ctx(key)?;
+            ctx.decrypt_init()?;
+            ctx.set_rsa_padding(Padding::PKCS1_OAEP)?;
+            ctx.set_rsa_oaep_md(md)?;
+            ctx.set_rsa_mgf1_md(mgf1)?;
+            let mut out = Zeroizing::new(vec![0u8; key.public().size()]);
+            let len = ctx.decrypt(ciphertext, Some(&mut out))?;
+            out.truncate(len);
+            Ok(out)
+        };
+        decrypt().map_err(|_| CryptoFailure::RsaDecrypt)
+    }
+
+    fn gcm_decrypt(
+        &self,
+        key: &[u8],
+        iv: &[u8],
+        aad: &[u8],
+        ciphertext: &[u8],
+        tag: &[u8],
+    ) -> Result<Zeroizing<Vec<u8>>, CryptoFailure> {
+        gcm_decrypt(key, iv, aad, ciphertext, tag)
+    }
+
+    fn ps256_verify(
+        &self,
+        key: &PublicKey,
+        signing_input: &[u8],
+        signature: &[u8],
+    ) -> Result<(), CryptoFailure> {
+        let digest = sha256(signing_input);
+        let verifies = |salt: usize| -> Result<bool, ErrorStack> {
+            let mut ctx = public_ctx(key)?;
+            ctx.verify_init()?;
+            ctx.set_rsa_padding(Padding::PKCS1_PSS)?;
+            ctx.set_signature_md(Md::sha256())?;
+            ctx.set_rsa_mgf1_md(Md::sha256())?;
+            let salt = i32::try_from(salt).unwrap_or(i32::MAX);
+            ctx.set_rsa_pss_saltlen(RsaPssSaltlen::custom(salt))?;
+            ctx.verify(&digest, signature)
+        };
+        let valid = pss_salt_lengths(key.size())
+            .into_iter()
+            .any(|salt| verifies(salt).unwrap_or(false));
+        if valid {
+            Ok(())
+        } else {
+            Err(CryptoFailure::BadSignature)
+        }
+    }
+
+    fn hmac(&self, alg: &str, key: &[u8], data: &[u8]) -> Result<Vec<u8>, CryptoFailure> {
+        let digest = match alg.to_ascii_uppercase().as_str() {
+            "HS256" => MessageDigest::sha256(),
+            "HS384" => MessageDigest::sha384(),
+            "HS512" => MessageDigest::sha512(),
+            _ => return Err(CryptoFailure::Other(format!("no HMAC for alg {alg:?}"))),
+        };
+        let mac = || -> Result<Vec<u8>, ErrorStack> {
+            let key = PKey::hmac(key)?;
+            Signer::new(digest, &key)?.sign_oneshot_to_vec(data)
+        };
+        mac().map_err(other)
     }
 }
 
@@ -607,5 +713,58 @@ mod tests {
                 .expect("encodes");
             assert_eq!(der, key.public().spki_der(), "{name}");
         }
+    }
+
+    /// The diagnostic primitives agree with the reference's on what the
+    /// reference made: each wrong RSA scheme decrypts under itself and no
+    /// other OAEP variant, PS256 verifies with each salt length libraries
+    /// use, and the HMACs are equal.
+    #[test]
+    fn diagnostic_primitives_agree_with_the_reference() {
+        use crate::backend::reference::Reference;
+        let key = &testkeys::named("recipient").expect("bundled").key;
+        let mut rng = HarnessRng::from_seed(3);
+        let oaep = [
+            RsaScheme::OaepSha256,
+            RsaScheme::OaepSha1,
+            RsaScheme::OaepSha256Mgf1Sha1,
+        ];
+        for made in oaep {
+            let ciphertext = Reference
+                .rsa_encrypt(key.public(), made, b"sixteen byte key", &mut rng)
+                .expect("encrypts");
+            for tried in oaep {
+                let ours = Openssl.rsa_decrypt(key, tried, &ciphertext);
+                let theirs = Reference.rsa_decrypt(key, tried, &ciphertext);
+                assert_eq!(ours.is_ok(), tried == made, "{made:?} tried as {tried:?}");
+                assert_eq!(ours, theirs, "{made:?} tried as {tried:?}");
+            }
+        }
+        assert_eq!(
+            Openssl.rsa_decrypt(key, RsaScheme::OaepSha1, &[1, 2, 3]),
+            Err(CryptoFailure::RsaDecrypt)
+        );
+        assert!(matches!(
+            Openssl.rsa_decrypt(key, RsaScheme::Pkcs1v15, &[0; 256]),
+            Err(CryptoFailure::Unsupported(_))
+        ));
+        let input = b"eyJhbGciOiJQUzI1NiJ9.e30";
+        let signature = Reference.ps256_sign(key, input, &mut rng).expect("signs");
+        assert_eq!(
+            Openssl.ps256_verify(key.public(), input, &signature),
+            Ok(())
+        );
+        assert_eq!(
+            Openssl.ps256_verify(key.public(), b"other input", &signature),
+            Err(CryptoFailure::BadSignature)
+        );
+        for alg in ["HS256", "hs384", "HS512"] {
+            assert_eq!(
+                Openssl.hmac(alg, b"the public key", input),
+                Reference.hmac(alg, b"the public key", input),
+                "{alg}"
+            );
+        }
+        assert!(Openssl.hmac("HS999", b"k", input).is_err());
     }
 }
