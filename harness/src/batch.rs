@@ -447,7 +447,7 @@ pub fn run(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::backend::reference::Reference;
+    use crate::backend;
 
     /// Three lines, then the input fails.
     struct FailsAfter(io::Cursor<Vec<u8>>);
@@ -466,8 +466,12 @@ mod tests {
         let text = b"a.b\nc.d\ne.f\n".to_vec();
         let mut input = io::BufReader::new(FailsAfter(io::Cursor::new(text)));
         let mut output = Vec::new();
-        let mut options =
-            BatchOptions::new(Profile::Iadvize, Limits::default(), 0, vec![&Reference]);
+        let mut options = BatchOptions::new(
+            Profile::Iadvize,
+            Limits::default(),
+            0,
+            vec![backend::reproducible()],
+        );
         options.chunk_lines = 2;
         let error =
             run(&mut input, &mut output, &options, &mut |_| {}).expect_err("the input failed");

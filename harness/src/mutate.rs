@@ -12,8 +12,9 @@ use rand::RngCore;
 use serde_json::{json, Map, Value};
 
 use crate::b64;
-use crate::backend::reference::{self, RsaScheme};
-use crate::backend::{Backend, CryptoFailure, JweParts};
+use crate::backend::{
+    self, Backend, CryptoFailure, JweParts, Primitives, RsaScheme, WithReference,
+};
 use crate::keys::{PrivateKey, PublicKey};
 use crate::mint::{self, ContextClaims, IADVIZE_JWE_HEADER, IADVIZE_JWS_HEADER, MOVEO_JWS_HEADER};
 use crate::profile::{Profile, IADVIZE_USER_ID, IADVIZE_VISITOR_DATA};
@@ -98,13 +99,13 @@ mutations! {
         "a PS256 signature under an RS256 header",
         |m| {
             let key = m.customer.clone();
-            m.jws_with(&header(m, "RS256"), move |rng, input| reference::ps256_sign(&key, input, rng))
+            m.jws_with(&header(m, "RS256"), move |rng, input| raw().ps256_sign(&key, input, rng))
         };
     "jws.signature.other_key", BOTH, r::JWS_SIGNATURE_INVALID,
         "signed by another key",
         |m| {
             let key = m.other.clone();
-            m.jws_with(&header(m, "RS256"), move |_, input| reference::Reference.rs256_sign(&key, input))
+            m.jws_with(&header(m, "RS256"), move |_, input| producer().rs256_sign(&key, input))
         };
     "jws.header.jwk_attacker", BOTH, r::JWS_SIGNATURE_INVALID,
         "signed by another key that the header offers as `jwk` (never pick a key from the token)",
@@ -112,7 +113,7 @@ mutations! {
             let mut h = serde_json::from_str::<Map<String, Value>>(&header(m, "RS256")).unwrap_or_default();
             h.insert("jwk".into(), crate::keys::public_jwk(m.other.public()));
             let key = m.other.clone();
-            m.jws_with(&Value::Object(h).to_string(), move |_, input| reference::Reference.rs256_sign(&key, input))
+            m.jws_with(&Value::Object(h).to_string(), move |_, input| producer().rs256_sign(&key, input))
         };
     "jws.signature.bitflip", BOTH, r::JWS_SIGNATURE_INVALID,
         "one bit of the signature flipped",
@@ -184,7 +185,7 @@ mutations! {
             text.pop();
             text.push_str(&format!(",\"exp\":{}}}", m.now + 86_400 * 365));
             let h = header(m, "RS256");
-            let jws = mint::jws_rs256(&reference::Reference, m.customer, h.as_bytes(), text.as_bytes())?;
+            let jws = mint::jws_rs256(producer(), m.customer, h.as_bytes(), text.as_bytes())?;
             m.wrap(&jws)
         };
     "jose.crit", BOTH, r::JOSE_CRIT,
@@ -248,7 +249,7 @@ mutations! {
         "the JWE carries the claims JSON instead of a signed JWS",
         |m| {
             let claims = serde_json::to_vec(&m.claims).map_err(other)?;
-            mint::jwe(&reference::Reference, m.recipient, IADVIZE_JWE_HEADER.as_bytes(), &claims, &mut m.rng)
+            mint::jwe(producer(), m.recipient, IADVIZE_JWE_HEADER.as_bytes(), &claims, &mut m.rng)
         };
     "iadvize.jwe.required", IADVIZE, r::IADVIZE_JWE_REQUIRED,
         "a bare signed JWS where a JWE is required",
@@ -459,7 +460,7 @@ mutations! {
         |m| m.jwe_made(r#"{"alg":"RSA-OAEP-256","enc":"A256GCM"}"#, RsaScheme::OaepSha256, 32);
     "iadvize.payload.not_jws", IADVIZE, r::IADVIZE_NOT_JWS,
         "the JWE carries text that is neither a JWS nor JSON",
-        |m| mint::jwe(&reference::Reference, m.recipient, IADVIZE_JWE_HEADER.as_bytes(), b"hello", &mut m.rng);
+        |m| mint::jwe(producer(), m.recipient, IADVIZE_JWE_HEADER.as_bytes(), b"hello", &mut m.rng);
     "iadvize.userid.empty", IADVIZE, r::IADVIZE_USERID_EMPTY,
         "an empty userId",
         |m| { m.claims.insert(IADVIZE_USER_ID.into(), json!("")); m.good() };
@@ -519,6 +520,45 @@ mutations! {
     "moveo.context.not_base64", MOVEO, r::MOVEO_CONTEXT_BASE64,
         "a context that is not base64 at all",
         |m| m.context_with(|c| c.garbage_text = true);
+}
+
+/// Who builds the tokens: the backend whose randomness is all the
+/// recipe's RNG, so a seed gives the same negative tokens everywhere.
+fn producer() -> &'static dyn Backend {
+    backend::reproducible()
+}
+
+/// The producer's raw primitives (other RSA schemes, GCM of any size,
+/// unpadded CBC, PS256, HMAC).
+fn raw() -> WithReference<'static> {
+    backend::primitives_of(producer())
+}
+
+/// A JWE's binary parts built piece by piece: a fresh `cek_len`-byte
+/// content key (16, 24 or 32: A128GCM, A192GCM, A256GCM) wrapped to `key`
+/// with `scheme`, a fresh 12-byte IV, and AES-GCM under the encoded
+/// protected header as AAD. With OAEP-256 and 32 bytes it is the profile's
+/// JWE; the other choices make the mistakes implementers make.
+fn jwe_parts(
+    key: &PublicKey,
+    scheme: RsaScheme,
+    cek_len: usize,
+    protected_b64: &str,
+    plaintext: &[u8],
+    rng: &mut HarnessRng,
+) -> Result<JweParts, CryptoFailure> {
+    let mut cek = zeroize::Zeroizing::new(vec![0u8; cek_len]);
+    rng.fill_bytes(&mut cek);
+    let mut iv = [0u8; backend::GCM_IV_LEN];
+    rng.fill_bytes(&mut iv);
+    let encrypted_key = raw().rsa_encrypt(key, scheme, &cek, rng)?;
+    let (ciphertext, tag) = raw().gcm_encrypt(&cek, &iv, protected_b64.as_bytes(), plaintext)?;
+    Ok(JweParts {
+        encrypted_key,
+        iv: iv.to_vec(),
+        ciphertext,
+        tag,
+    })
 }
 
 /// Raw DEFLATE (RFC 1951, no zlib header), what `zip: DEF` means.
@@ -590,7 +630,7 @@ impl Recipe<'_> {
             let context = self.context_object();
             let plaintext = serde_json::to_vec(&context).map_err(other)?;
             mint::context(
-                &reference::Reference,
+                producer(),
                 self.recipient,
                 &plaintext,
                 self.aes_key_bytes,
@@ -612,7 +652,7 @@ impl Recipe<'_> {
         let claims = self.signed_claims()?;
         let h = header(self, "RS256");
         let payload = serde_json::to_vec(&claims).map_err(other)?;
-        mint::jws_rs256(&reference::Reference, self.customer, h.as_bytes(), &payload)
+        mint::jws_rs256(producer(), self.customer, h.as_bytes(), &payload)
     }
 
     /// A good token of the profile (with the recipe's claims as edited).
@@ -626,7 +666,7 @@ impl Recipe<'_> {
         match self.profile {
             Profile::Moveo => Ok(jws.to_owned()),
             Profile::Iadvize => mint::jwe(
-                &reference::Reference,
+                producer(),
                 self.recipient,
                 IADVIZE_JWE_HEADER.as_bytes(),
                 jws.as_bytes(),
@@ -661,25 +701,20 @@ impl Recipe<'_> {
     fn keyed_with_public_key(&mut self, alg: &str) -> Result<String, CryptoFailure> {
         let pem = self.customer.public().spki_pem();
         let h = header(self, alg);
-        self.jws_with(&h, move |_, input| {
-            reference::hmac(alg, pem.as_bytes(), input)
-                .ok_or_else(|| CryptoFailure::Other(format!("no HMAC for {alg}")))
-        })
+        self.jws_with(&h, move |_, input| raw().hmac(alg, pem.as_bytes(), input))
     }
 
     /// A JWS under this header with a real RS256 signature by the customer.
     fn signed_with_header(&mut self, header: &str) -> Result<String, CryptoFailure> {
         let key = self.customer.clone();
-        self.jws_with(header, move |_, input| {
-            reference::Reference.rs256_sign(&key, input)
-        })
+        self.jws_with(header, move |_, input| producer().rs256_sign(&key, input))
     }
 
     /// A JWS of these payload bytes, correctly signed, wrapped for the
     /// profile.
     fn signed_payload(&mut self, payload: &[u8]) -> Result<String, CryptoFailure> {
         let h = header(self, "RS256");
-        let jws = mint::jws_rs256(&reference::Reference, self.customer, h.as_bytes(), payload)?;
+        let jws = mint::jws_rs256(producer(), self.customer, h.as_bytes(), payload)?;
         self.wrap(&jws)
     }
 
@@ -702,7 +737,7 @@ impl Recipe<'_> {
     ) -> Result<String, CryptoFailure> {
         let jws = self.good_jws()?;
         let protected = b64::encode_url(header.as_bytes());
-        let mut parts = reference::jwe_encrypt_with(
+        let mut parts = jwe_parts(
             self.recipient,
             scheme,
             cek_len,
@@ -741,12 +776,8 @@ impl Recipe<'_> {
     ) -> Result<String, CryptoFailure> {
         let jws = self.good_jws()?;
         let protected = b64::encode_url(IADVIZE_JWE_HEADER.as_bytes());
-        let mut parts = reference::Reference.jwe_encrypt(
-            self.recipient,
-            &protected,
-            jws.as_bytes(),
-            &mut self.rng,
-        )?;
+        let mut parts =
+            producer().jwe_encrypt(self.recipient, &protected, jws.as_bytes(), &mut self.rng)?;
         edit(&mut parts);
         let protected = header_after.map_or(protected, |h| b64::encode_url(h.as_bytes()));
         Ok(mint::jwe_compact(&protected, &parts))
@@ -769,14 +800,14 @@ impl Recipe<'_> {
         self.rng.fill_bytes(cek.as_mut());
         let mut iv = vec![0u8; iv_len];
         self.rng.fill_bytes(&mut iv);
-        let encrypted_key = reference::rsa_encrypt(
+        let encrypted_key = raw().rsa_encrypt(
             self.recipient,
             RsaScheme::OaepSha256,
             cek.as_ref(),
             &mut self.rng,
         )?;
         let (ciphertext, tag) =
-            reference::gcm256_encrypt_any_iv(cek.as_ref(), &iv, protected.as_bytes(), &plaintext)?;
+            raw().gcm_encrypt(cek.as_ref(), &iv, protected.as_bytes(), &plaintext)?;
         let parts = JweParts {
             encrypted_key,
             iv,
@@ -795,7 +826,7 @@ impl Recipe<'_> {
     ) -> Result<String, CryptoFailure> {
         let jws = self.good_jws()?;
         let protected = b64::encode_url(header.as_bytes());
-        let parts = reference::jwe_encrypt_with(
+        let parts = jwe_parts(
             self.recipient,
             scheme,
             cek_len,
@@ -863,7 +894,7 @@ impl Recipe<'_> {
         } else {
             vec![9; 16]
         };
-        let mut ciphertext = reference::cbc_encrypt_raw(&cbc_key, &cbc_iv, &padded)?;
+        let mut ciphertext = raw().cbc_encrypt_raw(&cbc_key, &cbc_iv, &padded)?;
         if making.extra_byte {
             ciphertext.truncate(16);
             ciphertext.push(0);
@@ -885,9 +916,8 @@ impl Recipe<'_> {
         } else {
             iv.clone()
         };
-        let encrypted_key =
-            reference::rsa_encrypt(target, making.scheme, &sent_key, &mut self.rng)?;
-        let encrypted_iv = reference::rsa_encrypt(target, making.scheme, &sent_iv, &mut self.rng)?;
+        let encrypted_key = raw().rsa_encrypt(target, making.scheme, &sent_key, &mut self.rng)?;
+        let encrypted_iv = raw().rsa_encrypt(target, making.scheme, &sent_iv, &mut self.rng)?;
         let mut context = ContextClaims {
             context: b64::encode_std(&ciphertext),
             encryption_key: b64::encode_std(&encrypted_key),
@@ -914,7 +944,7 @@ impl Recipe<'_> {
         }
         let payload = serde_json::to_vec(&claims).map_err(other)?;
         mint::jws_rs256(
-            &reference::Reference,
+            producer(),
             self.customer,
             MOVEO_JWS_HEADER.as_bytes(),
             &payload,

@@ -16,7 +16,7 @@ use super::{
     json_schema, BugType, Expect, Expected, Note, Vector, VectorError, VectorFile, VectorKeys, NOW,
     SCHEMA_ID,
 };
-use crate::backend::reference::Reference;
+use crate::backend;
 use crate::check::{self, CheckOptions};
 use crate::findings::Verdict;
 use crate::interop::cases::serialize_claims;
@@ -262,14 +262,14 @@ fn build_valid(v: &Valid, rng: &mut HarnessRng) -> Result<String, VectorError> {
         Profile::Iadvize => {
             let payload = encode(&v.claims, v.encoding);
             mint::jws_rs256(
-                &Reference,
+                backend::reproducible(),
                 &customer.key,
                 IADVIZE_JWS_HEADER.as_bytes(),
                 &payload,
             )
             .and_then(|jws| {
                 mint::jwe(
-                    &Reference,
+                    backend::reproducible(),
                     recipient.key.public(),
                     IADVIZE_JWE_HEADER.as_bytes(),
                     jws.as_bytes(),
@@ -283,7 +283,7 @@ fn build_valid(v: &Valid, rng: &mut HarnessRng) -> Result<String, VectorError> {
                 Some(object) => {
                     let plaintext = object.to_string().into_bytes();
                     mint::context(
-                        &Reference,
+                        backend::reproducible(),
                         recipient.key.public(),
                         &plaintext,
                         v.aes_key_bytes,
@@ -296,7 +296,7 @@ fn build_valid(v: &Valid, rng: &mut HarnessRng) -> Result<String, VectorError> {
             context.and_then(|()| {
                 let payload = encode(&claims, v.encoding);
                 mint::jws_rs256(
-                    &Reference,
+                    backend::reproducible(),
                     &customer.key,
                     MOVEO_JWS_HEADER.as_bytes(),
                     &payload,
@@ -334,7 +334,7 @@ fn verify(v: &Vector, profile: Profile) -> Result<(), String> {
             decrypt_key: Some(&decrypt.key),
             now: v.now,
             limits: Limits::default(),
-            backend: &Reference,
+            backend: backend::reproducible(),
         },
     );
     let expected = match v.expect.verdict {
