@@ -1002,3 +1002,116 @@ fn josekit_itself_accepts_a_truncated_gcm_tag_so_the_backend_checks_the_length()
         class::<()>(&Err(CryptoFailure::TagLength(8)))
     );
 }
+
+/// A backend that hands every operation to the reference but counts the
+/// raw primitive calls made on it: it proves diagnosis goes through the
+/// backend under check, not around it.
+#[derive(Debug, Default)]
+struct CountingPrimitives {
+    calls: std::sync::Mutex<Vec<&'static str>>,
+}
+
+impl CountingPrimitives {
+    fn count(&self, what: &'static str) -> &'static dyn backend::Primitives {
+        self.calls.lock().expect("not poisoned").push(what);
+        reference()
+            .primitives()
+            .expect("the reference has primitives")
+    }
+}
+
+impl Backend for CountingPrimitives {
+    fn id(&self) -> &'static str {
+        "counting"
+    }
+    fn library(&self) -> String {
+        "the reference, counted".into()
+    }
+    fn capabilities(&self) -> Capabilities {
+        reference().capabilities()
+    }
+    fn primitives(&self) -> Option<&dyn backend::Primitives> {
+        Some(self)
+    }
+    fn rs256_verify(
+        &self,
+        key: &keys::PublicKey,
+        input: &[u8],
+        sig: &[u8],
+    ) -> Result<(), CryptoFailure> {
+        reference().rs256_verify(key, input, sig)
+    }
+    fn jwe_decrypt(
+        &self,
+        key: &PrivateKey,
+        protected_b64: &str,
+        parts: &JweParts,
+    ) -> Result<zeroize::Zeroizing<Vec<u8>>, CryptoFailure> {
+        reference().jwe_decrypt(key, protected_b64, parts)
+    }
+}
+
+impl backend::Primitives for CountingPrimitives {
+    fn rsa_decrypt(
+        &self,
+        key: &PrivateKey,
+        scheme: RsaScheme,
+        ciphertext: &[u8],
+    ) -> Result<zeroize::Zeroizing<Vec<u8>>, CryptoFailure> {
+        self.count("rsa_decrypt")
+            .rsa_decrypt(key, scheme, ciphertext)
+    }
+    fn gcm_decrypt(
+        &self,
+        key: &[u8],
+        iv: &[u8],
+        aad: &[u8],
+        ciphertext: &[u8],
+        tag: &[u8],
+    ) -> Result<zeroize::Zeroizing<Vec<u8>>, CryptoFailure> {
+        self.count("gcm_decrypt")
+            .gcm_decrypt(key, iv, aad, ciphertext, tag)
+    }
+}
+
+#[test]
+fn check_diagnoses_with_the_backend_it_is_given() {
+    use jose_harness::findings::Verdict;
+    use jose_harness::profile::Profile;
+    let k = keys();
+    let claims = claims(Profile::Iadvize);
+    let payload = serde_json::to_vec(&claims).expect("claims");
+    let header = br#"{"alg":"RSA-OAEP-256","enc":"A256GCM","cty":"JWT"}"#;
+    let token = iadvize_token_wrapped_with(RsaScheme::OaepSha1, header, &payload, &mut rng());
+    let counting = CountingPrimitives::default();
+    let report = check_with(
+        &counting,
+        Profile::Iadvize,
+        &token,
+        Some(k.customer.public()),
+        Some(&k.recipient),
+    );
+    assert_eq!(report.verdict, Verdict::Fail);
+    assert!(
+        report.ids().contains(&"jwe.key.oaep_sha1"),
+        "{:?}",
+        report.ids()
+    );
+    let calls = counting.calls.lock().expect("not poisoned").clone();
+    // The profile's decryption failed; the diagnosis tried the wrong
+    // schemes and decrypted the content on the counting backend.
+    assert_eq!(calls.first(), Some(&"rsa_decrypt"), "{calls:?}");
+    assert!(calls.contains(&"gcm_decrypt"), "{calls:?}");
+    // A good token needs no diagnosis at all.
+    counting.calls.lock().expect("not poisoned").clear();
+    let good = iadvize_token(&claims);
+    let report = check_with(
+        &counting,
+        Profile::Iadvize,
+        &good,
+        Some(k.customer.public()),
+        Some(&k.recipient),
+    );
+    assert_eq!(report.verdict, Verdict::Pass, "{:?}", report.ids());
+    assert!(counting.calls.lock().expect("not poisoned").is_empty());
+}
