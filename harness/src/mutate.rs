@@ -534,33 +534,6 @@ fn raw() -> WithReference<'static> {
     backend::primitives_of(producer())
 }
 
-/// A JWE's binary parts built piece by piece: a fresh `cek_len`-byte
-/// content key (16, 24 or 32: A128GCM, A192GCM, A256GCM) wrapped to `key`
-/// with `scheme`, a fresh 12-byte IV, and AES-GCM under the encoded
-/// protected header as AAD. With OAEP-256 and 32 bytes it is the profile's
-/// JWE; the other choices make the mistakes implementers make.
-fn jwe_parts(
-    key: &PublicKey,
-    scheme: RsaScheme,
-    cek_len: usize,
-    protected_b64: &str,
-    plaintext: &[u8],
-    rng: &mut HarnessRng,
-) -> Result<JweParts, CryptoFailure> {
-    let mut cek = zeroize::Zeroizing::new(vec![0u8; cek_len]);
-    rng.fill_bytes(&mut cek);
-    let mut iv = [0u8; backend::GCM_IV_LEN];
-    rng.fill_bytes(&mut iv);
-    let encrypted_key = raw().rsa_encrypt(key, scheme, &cek, rng)?;
-    let (ciphertext, tag) = raw().gcm_encrypt(&cek, &iv, protected_b64.as_bytes(), plaintext)?;
-    Ok(JweParts {
-        encrypted_key,
-        iv: iv.to_vec(),
-        ciphertext,
-        tag,
-    })
-}
-
 /// Raw DEFLATE (RFC 1951, no zlib header), what `zip: DEF` means.
 fn deflate(data: &[u8]) -> Result<Vec<u8>, CryptoFailure> {
     use std::io::Write;
@@ -737,7 +710,8 @@ impl Recipe<'_> {
     ) -> Result<String, CryptoFailure> {
         let jws = self.good_jws()?;
         let protected = b64::encode_url(header.as_bytes());
-        let mut parts = jwe_parts(
+        let mut parts = backend::jwe_parts_with(
+            &raw(),
             self.recipient,
             scheme,
             cek_len,
@@ -826,7 +800,8 @@ impl Recipe<'_> {
     ) -> Result<String, CryptoFailure> {
         let jws = self.good_jws()?;
         let protected = b64::encode_url(header.as_bytes());
-        let parts = jwe_parts(
+        let parts = backend::jwe_parts_with(
+            &raw(),
             self.recipient,
             scheme,
             cek_len,

@@ -9,6 +9,7 @@
 
 use std::fmt::Debug;
 
+use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
@@ -341,6 +342,36 @@ impl Primitives for WithReference<'_> {
     fn hmac(&self, alg: &str, key: &[u8], data: &[u8]) -> Result<Vec<u8>, CryptoFailure> {
         self.either(|p| p.hmac(alg, key, data))
     }
+}
+
+/// A JWE's binary parts built piece by piece with `primitives`: a fresh
+/// `cek_len`-byte content key (16, 24 or 32: A128GCM, A192GCM, A256GCM)
+/// wrapped to `key` with `scheme`, a fresh 12-byte IV, and AES-GCM under
+/// the encoded protected header as AAD. With OAEP-256 and 32 bytes it is
+/// the profile's JWE; the other choices make the mistakes implementers
+/// make. The RNG gives the content key, then the IV, then the wrap.
+pub fn jwe_parts_with(
+    primitives: &dyn Primitives,
+    key: &PublicKey,
+    scheme: RsaScheme,
+    cek_len: usize,
+    protected_b64: &str,
+    plaintext: &[u8],
+    rng: &mut HarnessRng,
+) -> Result<JweParts, CryptoFailure> {
+    let mut cek = Zeroizing::new(vec![0u8; cek_len]);
+    rng.fill_bytes(&mut cek);
+    let mut iv = [0u8; GCM_IV_LEN];
+    rng.fill_bytes(&mut iv);
+    let encrypted_key = primitives.rsa_encrypt(key, scheme, &cek, rng)?;
+    let (ciphertext, tag) =
+        primitives.gcm_encrypt(&cek, &iv, protected_b64.as_bytes(), plaintext)?;
+    Ok(JweParts {
+        encrypted_key,
+        iv: iv.to_vec(),
+        ciphertext,
+        tag,
+    })
 }
 
 /// The backend whose every random choice comes from the caller's

@@ -19,7 +19,6 @@ use cbc::cipher::block_padding::NoPadding;
 use cbc::cipher::{BlockDecryptMut, BlockEncryptMut, KeyIvInit};
 use hmac::{Hmac, Mac};
 use rand::rngs::OsRng;
-use rand::RngCore;
 use rsa::{Oaep, Pkcs1v15Encrypt, Pkcs1v15Sign};
 use sha1::Sha1;
 use sha2::{Digest, Sha256, Sha384, Sha512};
@@ -271,11 +270,8 @@ impl Primitives for Reference {
     }
 }
 
-/// A JWE's binary parts built piece by piece: a fresh `cek_len`-byte
-/// content key (16, 24 or 32: A128GCM, A192GCM, A256GCM) wrapped to `key`
-/// with `scheme`, a fresh 12-byte IV, and AES-GCM under the encoded
-/// protected header as AAD. With OAEP-256 and 32 bytes it is the profile's
-/// JWE; the other choices make the mistakes implementers make.
+/// The profile's JWE parts, or a wrong variant of them: see
+/// [`super::jwe_parts_with`], here with the reference's primitives.
 pub fn jwe_encrypt_with(
     key: &PublicKey,
     scheme: RsaScheme,
@@ -284,18 +280,15 @@ pub fn jwe_encrypt_with(
     plaintext: &[u8],
     rng: &mut HarnessRng,
 ) -> Result<JweParts, CryptoFailure> {
-    let mut cek = Zeroizing::new(vec![0u8; cek_len]);
-    rng.fill_bytes(&mut cek);
-    let mut iv = [0u8; GCM_IV_LEN];
-    rng.fill_bytes(&mut iv);
-    let encrypted_key = rsa_encrypt(key, scheme, &cek, rng)?;
-    let (ciphertext, tag) = gcm_encrypt(&cek, &iv, protected_b64.as_bytes(), plaintext)?;
-    Ok(JweParts {
-        encrypted_key,
-        iv: iv.to_vec(),
-        ciphertext,
-        tag,
-    })
+    super::jwe_parts_with(
+        &Reference,
+        key,
+        scheme,
+        cek_len,
+        protected_b64,
+        plaintext,
+        rng,
+    )
 }
 
 /// AES-256-GCM with an IV of 8, 12 or 16 bytes (GCM hashes an IV that is
