@@ -20,9 +20,9 @@ use jose_harness::rng::HarnessRng;
 use jose_harness::rules::{self, Scope};
 use jose_harness::{interop, json, mint, profile, redact};
 
-mod batch;
-mod generate;
-mod report;
+mod check_batch;
+mod mint_many;
+mod report_cmd;
 
 /// The token conforms.
 pub const EXIT_PASS: u8 = 0;
@@ -78,8 +78,8 @@ enum Command {
     /// Write the report for auditors: one self-contained HTML page (or a
     /// Markdown summary) of the vectors, the interop matrix, the rules and
     /// the known quirks.
-    #[command(after_help = report::HELP)]
-    Report(report::ReportArgs),
+    #[command(after_help = report_cmd::HELP)]
+    Report(report_cmd::ReportArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -425,7 +425,7 @@ pub fn run() -> Result<ExitCode> {
         Command::Interop(args) => run_interop(args),
         Command::Vectors(VectorsCommand::Generate(args)) => run_vectors_generate(args),
         Command::Vectors(VectorsCommand::Run(args)) => run_vectors_run(args),
-        Command::Report(args) => report::run(args),
+        Command::Report(args) => report_cmd::run(args),
     }
 }
 
@@ -580,7 +580,7 @@ fn run_check(args: CheckArgs) -> Result<ExitCode> {
         max_json_members: args.max_json_members,
     };
     let Some(token_arg) = &args.token else {
-        return batch::run(&args, limits);
+        return check_batch::run(&args, limits);
     };
     // Read a little past the limit, so an oversized token is a finding.
     let token = read_arg(
@@ -677,7 +677,7 @@ fn run_generate(args: GenerateArgs) -> Result<ExitCode> {
             );
         }
     };
-    let mint_one: Box<generate::Mint<'_>> = match args.profile {
+    let mint_one: Box<mint_many::Mint<'_>> = match args.profile {
         Profile::Iadvize => {
             if args.context.is_some() {
                 bail!("--context is for moveo; iadvize claims go in --claims");
@@ -721,7 +721,7 @@ fn run_generate(args: GenerateArgs) -> Result<ExitCode> {
         }
     };
     if let Some(count) = args.count {
-        return generate::many(
+        return mint_many::many(
             count,
             args.seed,
             &args.user,
@@ -894,8 +894,9 @@ fn run_checks(args: ChecksArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-const DEMO_CUSTOMER_PRIVATE: &str = include_str!("../../vectors/keys/customer-test-private.pem");
-const DEMO_RECIPIENT_PRIVATE: &str = include_str!("../../vectors/keys/recipient-test-private.pem");
+const DEMO_CUSTOMER_PRIVATE: &str = include_str!("../../../vectors/keys/customer-test-private.pem");
+const DEMO_RECIPIENT_PRIVATE: &str =
+    include_str!("../../../vectors/keys/recipient-test-private.pem");
 
 fn run_demo(args: DemoArgs) -> Result<ExitCode> {
     let customer = keys::parse(
