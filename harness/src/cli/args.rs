@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use anyhow::{anyhow, bail, Context, Result};
+use clap::builder::{EnumValueParser, TypedValueParser};
 use clap::{Args, ValueEnum};
 use serde_json::{Map, Value};
 
@@ -20,6 +21,32 @@ use jose_harness::keys::{self, KeyMaterial, LoadedKey, PrivateKey, PublicKey};
 use jose_harness::peers::Peers;
 use jose_harness::profile::Profile;
 use jose_harness::{json, testkeys};
+
+/// A token profile as `--profile` names it. The library's [`Profile`]
+/// knows nothing of clap: this mirror gives clap each name and the line
+/// `--help` prints for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ProfileName {
+    /// JWS (RS256) nested in a JWE (RSA-OAEP-256 + A256GCM).
+    Iadvize,
+    /// RS256 JWT with an optional AES-CBC encrypted context claim.
+    Moveo,
+}
+
+impl From<ProfileName> for Profile {
+    fn from(name: ProfileName) -> Self {
+        match name {
+            ProfileName::Iadvize => Profile::Iadvize,
+            ProfileName::Moveo => Profile::Moveo,
+        }
+    }
+}
+
+/// The value parser of every `--profile`: the names of [`ProfileName`],
+/// read as a [`Profile`].
+pub fn profile_parser() -> impl TypedValueParser<Value = Profile> {
+    EnumValueParser::<ProfileName>::new().map(Profile::from)
+}
 
 /// `--format` of the commands that print text or JSON.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -366,5 +393,26 @@ fn parse_seconds(text: &str) -> Result<f64, String> {
         _ => Err(format!(
             "{text:?} is not a number of seconds between 0 and 86400"
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::ValueEnum;
+    use jose_harness::profile::Profile;
+
+    use super::ProfileName;
+
+    #[test]
+    fn every_profile_has_its_own_name_on_the_command_line() {
+        let parsed: Vec<(String, Profile)> = ProfileName::value_variants()
+            .iter()
+            .filter_map(|v| Some((v.to_possible_value()?.get_name().to_owned(), (*v).into())))
+            .collect();
+        let expected: Vec<(String, Profile)> = Profile::ALL
+            .iter()
+            .map(|p| (p.as_str().to_owned(), *p))
+            .collect();
+        assert_eq!(parsed, expected);
     }
 }

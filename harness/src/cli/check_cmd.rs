@@ -15,7 +15,8 @@ use jose_harness::profile::Profile;
 use jose_harness::redact;
 
 use super::args::{
-    check_backends, now_or_clock, read_text_arg, CheckKeyArgs, CheckKeys, Format, LimitArgs,
+    check_backends, now_or_clock, profile_parser, read_text_arg, CheckKeyArgs, CheckKeys, Format,
+    LimitArgs,
 };
 use super::{check_batch, exit_for, output, EXIT_FAIL};
 
@@ -23,7 +24,7 @@ use super::{check_batch, exit_for, output, EXIT_FAIL};
 #[command(group(clap::ArgGroup::new("input").required(true).args(["token", "batch"])))]
 pub struct CheckArgs {
     /// Token profile to check against.
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = profile_parser())]
     profile: Profile,
     /// The token: the text itself, @FILE to read it from a file, or - for stdin.
     #[arg(long, value_name = "TOKEN|@FILE|-")]

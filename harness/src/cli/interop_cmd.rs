@@ -13,7 +13,7 @@ use jose_harness::mutate;
 use jose_harness::profile::Profile;
 use jose_harness::report;
 
-use super::args::{Format, ImplementationArgs};
+use super::args::{profile_parser, Format, ImplementationArgs};
 use super::progress::run_interop_with_progress;
 use super::{output, EXIT_FAIL, EXIT_PASS};
 
@@ -52,7 +52,7 @@ pub struct InteropArgs {
     #[arg(long, value_name = "UNIX", default_value_t = interop::DEFAULT_NOW)]
     now: i64,
     /// Only this profile.
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = profile_parser())]
     profile: Option<Profile>,
     /// Only the case with this index (to reproduce a failure).
     #[arg(long, value_name = "K")]

@@ -14,13 +14,13 @@ use jose_harness::mint;
 use jose_harness::profile::Profile;
 use jose_harness::rng::HarnessRng;
 
-use super::args::{backend_named, load_key, now_or_clock, read_object_arg};
+use super::args::{backend_named, load_key, now_or_clock, profile_parser, read_object_arg};
 use super::mint_many::{self, Mint};
 
 #[derive(Debug, Args)]
 pub struct GenerateArgs {
     /// Token profile to mint.
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = profile_parser())]
     profile: Profile,
     /// Customer private key (signs the token).
     #[arg(long, value_name = "FILE")]

@@ -10,7 +10,7 @@ use clap::Args;
 use jose_harness::profile::Profile;
 use jose_harness::rules::{self, Rule, Scope};
 
-use super::args::Format;
+use super::args::{profile_parser, Format};
 use super::output;
 
 #[derive(Debug, Args)]
@@ -19,7 +19,7 @@ pub struct ChecksArgs {
     #[arg(long, value_enum, default_value = "text")]
     format: Format,
     /// Only the rules that apply to this profile.
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = profile_parser())]
     profile: Option<Profile>,
 }
 
