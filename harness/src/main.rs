@@ -6,7 +6,7 @@ mod cli;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    match cli::run() {
+    match cli::parse_and_run() {
         Ok(code) => code,
         Err(err) => {
             if cli::is_broken_pipe(&err) {

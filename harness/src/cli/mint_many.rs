@@ -12,8 +12,7 @@ use jose_harness::profile::{Profile, IADVIZE_USER_ID};
 use jose_harness::rng::HarnessRng;
 
 /// Mints one token of `claims` with the generator given.
-pub(super) type Mint<'k> =
-    dyn Fn(&Map<String, Value>, &mut HarnessRng) -> Result<String> + Sync + 'k;
+pub type Mint<'k> = dyn Fn(&Map<String, Value>, &mut HarnessRng) -> Result<String> + Sync + 'k;
 
 /// Tokens minted per parallel chunk.
 const CHUNK: u64 = 1024;
@@ -27,7 +26,7 @@ fn token_seed(seed: u64, n: u64) -> u64 {
 /// Writes `count` tokens: token `n` is `claims` with the user id `USER-n`
 /// (when the user claim is still `user`), minted by `mint` with a
 /// generator seeded from `seed` and `n`, or from the system's entropy.
-pub(super) fn many(
+pub fn mint_numbered(
     count: u64,
     seed: Option<u64>,
     user: &str,

@@ -12,17 +12,16 @@ use jose_harness::interop;
 use jose_harness::report::{audit, html, markdown};
 use jose_harness::vectors::run::RunReport;
 
-use super::{
-    builtin_backends, run_interop_with_progress, run_vectors_with_progress, Who, EXIT_FAIL,
-    EXIT_PASS,
-};
+use super::args::ImplementationArgs;
+use super::progress::{run_interop_with_progress, run_vectors_with_progress};
+use super::{EXIT_FAIL, EXIT_PASS};
 
 /// Interop cases per profile of a report: fewer than `interop`'s default,
 /// so the page is quick to make; `--cases 200` gives CI's full matrix.
-pub const DEFAULT_CASES: usize = 50;
+const REPORT_CASES: usize = 50;
 
 /// The `--help` epilogue.
-pub const HELP: &str = "\
+pub const REPORT_HELP: &str = "\
 Runs every vector on every implementation (as `vectors run`) and the
 interop matrix (as `interop`, 50 cases per profile unless --cases), or
 reads their saved JSON with --vectors-json / --interop-json, then writes:
@@ -73,9 +72,9 @@ pub struct ReportArgs {
     #[arg(long, default_value = "vectors")]
     dir: PathBuf,
     #[command(flatten)]
-    who: Who,
+    implementations: ImplementationArgs,
     /// Interop cases per profile.
-    #[arg(long, default_value_t = DEFAULT_CASES)]
+    #[arg(long, default_value_t = REPORT_CASES)]
     cases: usize,
     /// Seed of the interop cases.
     #[arg(long, default_value_t = interop::DEFAULT_SEED)]
@@ -105,16 +104,16 @@ fn read_json<T: serde::de::DeserializeOwned>(path: &Path, what: &str) -> Result<
     })
 }
 
-/// Runs the command.
-pub fn run(args: ReportArgs) -> Result<ExitCode> {
+/// Runs `report`.
+pub fn run_report(args: ReportArgs) -> Result<ExitCode> {
     if args.format == ReportFormat::Html && args.out.is_none() {
         bail!("--out DIR is required: the page is written to DIR/index.html");
     }
     let files = jose_harness::vectors::load_dir(&args.dir)?;
-    let quirks = args.who.quirks()?;
+    let quirks = args.implementations.quirks()?;
     // Start the implementations (and their adapters) once, for both runs.
     let impls = if args.vectors_json.is_none() || args.interop_json.is_none() {
-        args.who.implementations()?
+        args.implementations.start()?
     } else {
         Vec::new()
     };
@@ -128,7 +127,7 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
             let options = interop::Options {
                 cases: args.cases,
                 seed: args.seed,
-                extra_args: args.who.as_args(),
+                extra_args: args.implementations.as_args(),
                 ..interop::Options::default()
             };
             run_interop_with_progress(&impls, &options, &quirks)
@@ -147,7 +146,7 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
             eprintln!("running Wycheproof's JOSE files from {}", dir.display());
             Some(jose_harness::wycheproof::run(
                 &suite,
-                &builtin_backends(&args.who.backend)?,
+                &args.implementations.builtin_backends()?,
             ))
         }
     };
