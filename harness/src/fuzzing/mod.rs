@@ -21,11 +21,12 @@
 
 use zeroize::Zeroizing;
 
-use crate::backend::{self, Backend, Capabilities, CryptoFailure, Stacked};
+use crate::backend::{self, Backend, Capabilities, CryptoFailure};
 use crate::keys::PrivateKey;
 use crate::testkeys;
 
 mod crypto;
+mod impls;
 mod model;
 mod oracle;
 mod parsers;
@@ -140,30 +141,6 @@ fn test_key(name: &str) -> &'static PrivateKey {
         Some(key) => &key.key,
         None => panic!("the bundled test key {name} is missing"),
     }
-}
-
-/// The backend the check targets use: `check`'s default, the openssl
-/// backend, whose contexts are kept per key and thread and so carry from
-/// one input to the next as they do from one token to the next in a batch.
-/// The rules do not depend on the backend, and OpenSSL's RSA is about five
-/// times as fast as the rsa crate's; the differential targets compare the
-/// backends themselves.
-fn fast() -> &'static dyn Backend {
-    static FAST: Stacked = Stacked {
-        primary: &backend::openssl::Openssl,
-        fallback: &backend::reference::Reference,
-    };
-    &FAST
-}
-
-/// The backend that signs and encrypts in the structure-aware target:
-/// josekit over the reference (which does the moveo context).
-fn fast_producer() -> &'static dyn Backend {
-    static PRODUCER: Stacked = Stacked {
-        primary: &backend::josekit::Josekit,
-        fallback: &backend::reference::Reference,
-    };
-    &PRODUCER
 }
 
 fn backends_with(needs: impl Fn(&Capabilities) -> bool) -> Vec<&'static dyn Backend> {

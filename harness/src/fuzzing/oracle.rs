@@ -5,12 +5,13 @@
 use arbitrary::{Arbitrary, Unstructured};
 use serde_json::{json, Map, Value};
 
+use super::impls::{fast, fast_producer};
 use super::model::{
     Alg, Cty, Exp, HeaderExtra, Iat, Issuer, ModelProfile, Nbf, Subject, TextEdit, TokenModel,
     VisitorData,
 };
 use super::pipeline::{check_token, report_is_consistent};
-use super::{fast, fast_producer, test_key, NOW};
+use super::{test_key, NOW};
 use crate::backend::CryptoFailure;
 use crate::findings::Verdict;
 use crate::keys;

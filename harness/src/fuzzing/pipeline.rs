@@ -1,7 +1,8 @@
 //! The whole check pipeline on raw bytes, and what every report must
 //! satisfy whatever the token.
 
-use super::{fast, test_key, NOW};
+use super::impls::fast;
+use super::{test_key, NOW};
 use crate::b64;
 use crate::backend::Backend;
 use crate::check::{self, CheckOptions};

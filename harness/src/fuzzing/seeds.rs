@@ -5,9 +5,9 @@ use rand::RngCore;
 use serde_json::{json, Value};
 use sha1::{Digest, Sha1};
 
+use super::impls;
 use super::{hex, test_key, MAX_LEN, NOW};
 use crate::b64::{self, Dialect};
-use crate::backend::{reference, Backend};
 use crate::json;
 use crate::keys::{self, KeyMaterial};
 use crate::mint;
@@ -61,7 +61,7 @@ fn minted_tokens() -> Vec<(Profile, String)> {
     let customer = test_key("customer");
     let recipient = test_key("recipient");
     let mut rng = HarnessRng::from_seed(2024);
-    let producer: &dyn Backend = &reference::Reference;
+    let producer = impls::reference();
     let mut out = Vec::new();
     let mut iadvize = mint::default_claims(Profile::Iadvize, NOW, 60, "user-1");
     if let Ok(token) = mint::iadvize(producer, &iadvize, customer, recipient.public(), &mut rng) {
