@@ -9,6 +9,7 @@ pub mod backend;
 pub mod batch;
 pub mod check;
 pub mod findings;
+#[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod interop;
