@@ -37,7 +37,8 @@ use zeroize::Zeroizing;
 
 use super::keycache::{private_identity, public_identity, KeyCache};
 use super::{
-    Backend, Capabilities, CryptoFailure, JweParts, A256GCM_KEY_LEN, GCM_IV_LEN, GCM_TAG_LEN,
+    Backend, Capabilities, CryptoFailure, JweParts, Primitives, A256GCM_KEY_LEN, GCM_IV_LEN,
+    GCM_TAG_LEN,
 };
 use crate::keys::{PrivateKey, PublicKey};
 use crate::rng::HarnessRng;
@@ -56,6 +57,10 @@ pub struct Josekit;
 impl Backend for Josekit {
     fn id(&self) -> &'static str {
         "josekit"
+    }
+
+    fn primitives(&self) -> Option<&dyn Primitives> {
+        Some(self)
     }
 
     fn library(&self) -> String {
@@ -209,4 +214,28 @@ fn header() -> JweHeader {
 
 fn other(e: JoseError) -> CryptoFailure {
     CryptoFailure::Other(format!("josekit: {e}"))
+}
+
+/// josekit's A256GCM content decryption on A256GCM's own lengths; any
+/// other key, IV or tag length is left to the next implementation (josekit
+/// would hand OpenSSL other IV and tag lengths, which JWE does not allow).
+impl Primitives for Josekit {
+    fn gcm_decrypt(
+        &self,
+        key: &[u8],
+        iv: &[u8],
+        aad: &[u8],
+        ciphertext: &[u8],
+        tag: &[u8],
+    ) -> Result<Zeroizing<Vec<u8>>, CryptoFailure> {
+        if (key.len(), iv.len(), tag.len()) != (A256GCM_KEY_LEN, GCM_IV_LEN, GCM_TAG_LEN) {
+            return Err(CryptoFailure::Unsupported(
+                "AES-GCM on other than A256GCM's lengths",
+            ));
+        }
+        A256GCM
+            .decrypt(key, Some(iv), ciphertext, aad, Some(tag))
+            .map(Zeroizing::new)
+            .map_err(|_| CryptoFailure::Integrity)
+    }
 }

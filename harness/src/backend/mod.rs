@@ -670,6 +670,34 @@ pub fn all() -> Vec<&'static dyn Backend> {
     ]
 }
 
+/// `check`'s default backend as `check` runs it (over its fallbacks).
+pub fn default_for_checking() -> &'static dyn Backend {
+    static DEFAULT: std::sync::OnceLock<Stacked> = std::sync::OnceLock::new();
+    DEFAULT.get_or_init(|| {
+        Stacked::for_checking(by_name(DEFAULT_FOR_CHECKING).unwrap_or(&reference::Reference))
+    })
+}
+
+/// A producer independent of both the reference and `check`'s default:
+/// the first other backend that signs RS256 and encrypts the JWE, over
+/// the reference for what it lacks; the reference when there is none.
+pub fn independent_producer() -> &'static dyn Backend {
+    static PRODUCER: std::sync::OnceLock<Stacked> = std::sync::OnceLock::new();
+    PRODUCER.get_or_init(|| {
+        let primary = all()
+            .into_iter()
+            .find(|b| {
+                let c = b.capabilities();
+                b.id() != DEFAULT_FOR_CHECKING
+                    && b.id() != reproducible().id()
+                    && c.rs256_sign
+                    && c.jwe_encrypt
+            })
+            .unwrap_or(&reference::Reference);
+        Stacked::over_reference(primary)
+    })
+}
+
 /// The backend called `name`.
 pub fn by_name(name: &str) -> Option<&'static dyn Backend> {
     all().into_iter().find(|b| b.id() == name)

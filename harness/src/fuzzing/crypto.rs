@@ -263,9 +263,14 @@ pub fn jwe_content(data: &[u8]) {
     }
     let [key, iv, aad, ciphertext, tag] = &parts;
     let ours = class(&impls::gcm_decrypt(key, iv, aad, ciphertext, tag));
-    for (name, decrypt) in impls::GCM_DECRYPTIONS {
-        if let Some(theirs) = decrypt(key, iv, aad, ciphertext, tag) {
-            assert_eq!(class(&theirs), ours, "the reference and {name} disagree");
+    for (name, other) in impls::gcm_decryptions() {
+        let theirs = other.gcm_decrypt(key, iv, aad, ciphertext, tag);
+        if !matches!(theirs, Err(CryptoFailure::Unsupported(_))) {
+            assert_eq!(
+                class(&theirs),
+                ours,
+                "the reference's and {name}'s GCM disagree"
+            );
         }
     }
     if parts == original {
