@@ -3,7 +3,6 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-pub mod adapter;
 pub mod b64;
 pub mod backend;
 pub mod batch;
@@ -11,6 +10,7 @@ pub mod check;
 pub mod findings;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod implementation;
 pub mod interop;
 pub mod jose;
 pub mod json;
@@ -18,7 +18,6 @@ pub mod keys;
 pub mod mint;
 pub mod mutate;
 pub mod padding;
-pub mod peers;
 pub mod profile;
 pub mod redact;
 pub mod report;
@@ -27,3 +26,6 @@ pub mod rules;
 pub mod testkeys;
 pub mod vectors;
 pub mod wycheproof;
+
+// Paths of the modules moved to implementation/, until their users move.
+pub use implementation::{adapter, peers};

@@ -29,7 +29,7 @@ use crate::rules::Severity;
 use crate::testkeys::{self, TestKey};
 
 pub mod cases;
-pub mod quirks;
+pub use crate::implementation::quirks;
 
 pub use cases::Case;
 pub use quirks::{Quirk, Quirks};
