@@ -24,6 +24,7 @@ pub mod report;
 pub mod rng;
 pub mod rules;
 pub mod testkeys;
+pub mod time;
 pub mod vectors;
 pub mod wycheproof;
 

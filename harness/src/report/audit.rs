@@ -15,7 +15,6 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use serde_json::Value;
 
-use super::utc;
 use crate::backend;
 use crate::check::{self, CheckOptions};
 use crate::findings::Verdict;
@@ -24,6 +23,7 @@ use crate::jose::Limits;
 use crate::keys::PrivateKey;
 use crate::profile::Profile;
 use crate::rules::{self, Rule, Severity};
+use crate::time::utc;
 use crate::vectors::run::{private_key, RunReport};
 use crate::vectors::{BugType, Expect, VectorError, VectorFile, VectorKeys};
 use crate::wycheproof::WycheproofReport;

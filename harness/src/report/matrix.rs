@@ -2,9 +2,9 @@
 
 use std::io::{self, Write};
 
-use super::utc;
 use crate::interop::{self, Judgement, Matrix, MatrixVerdict};
 use crate::profile::Profile;
+use crate::time::utc;
 
 /// Writes the matrix as pretty JSON.
 pub fn write_json(matrix: &Matrix, out: &mut dyn Write) -> io::Result<()> {
