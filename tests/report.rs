@@ -8,7 +8,8 @@ use std::sync::OnceLock;
 
 use assert_cmd::Command;
 use base64::Engine;
-use jose_harness::interop::{self, Implementation, Matrix, Quirks};
+use jose_harness::implementation::{Implementation, Quirks};
+use jose_harness::interop::{self, Matrix};
 use jose_harness::profile::Profile;
 use jose_harness::report::audit::{self, AuditData, Status};
 use jose_harness::report::{html, markdown};

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use jose_harness::interop::Quirks;
+use jose_harness::implementation::Quirks;
 use jose_harness::rules::{self, Severity};
 use jose_harness::vectors::{self, generate, run, Expected, VectorError};
 use jose_harness_tests::{builtins, run_vectors, vectors_dir};

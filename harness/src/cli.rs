@@ -12,6 +12,7 @@ use serde_json::{Map, Value};
 use jose_harness::backend::{self, Backend, Capabilities, Stacked};
 use jose_harness::check::{self, CheckOptions};
 use jose_harness::findings::{Report, Verdict};
+use jose_harness::implementation::{self, Implementation, Quirks};
 use jose_harness::jose::{self, Compact, Limits};
 use jose_harness::keys::{self, LoadedKey};
 use jose_harness::profile::Profile;
@@ -122,7 +123,7 @@ struct Who {
     exec_timeout: f64,
     /// Longest answer line an adapter may write, in bytes; one that writes
     /// more is killed and restarted.
-    #[arg(long, value_name = "BYTES", default_value_t = jose_harness::adapter::DEFAULT_MAX_ANSWER_BYTES)]
+    #[arg(long, value_name = "BYTES", default_value_t = implementation::adapter::DEFAULT_MAX_ANSWER_BYTES)]
     exec_max_answer_bytes: usize,
     /// Known-quirks file (JSON) instead of the bundled one.
     #[arg(long, value_name = "FILE")]
@@ -132,7 +133,7 @@ struct Who {
 impl Who {
     /// The built-in backends named by `--backend`, the `--exec` adapters
     /// and, with `--peers`, the project's peers.
-    fn implementations(&self) -> Result<Vec<interop::Implementation>> {
+    fn implementations(&self) -> Result<Vec<Implementation>> {
         implementations(
             &self.backend,
             &self.exec,
@@ -143,7 +144,7 @@ impl Who {
     }
 
     /// The quirks file given, or the bundled one.
-    fn quirks(&self) -> Result<interop::Quirks> {
+    fn quirks(&self) -> Result<Quirks> {
         load_quirks(self.quirks.as_deref())
     }
 
@@ -555,7 +556,7 @@ fn check_backends(profile: Profile, name: &str) -> Result<Vec<Stacked>> {
     // A backend that does part of the profile checks with others doing the
     // rest (a JWS-only library verifies, openssl decrypts the context).
     let needs = |c: &Capabilities| {
-        interop::layers(profile)
+        implementation::layers(profile)
             .iter()
             .any(|l| l.covered_by(c, false))
     };
@@ -999,23 +1000,23 @@ fn implementations(
     peers: bool,
     timeout: std::time::Duration,
     max_answer: usize,
-) -> Result<Vec<interop::Implementation>> {
-    let mut impls: Vec<interop::Implementation> = builtin_backends(backends)?
+) -> Result<Vec<Implementation>> {
+    let mut impls: Vec<Implementation> = builtin_backends(backends)?
         .into_iter()
-        .map(interop::Implementation::builtin)
+        .map(Implementation::builtin)
         .collect();
-    let mut adapters: Vec<(String, jose_harness::adapter::Adapter)> = exec
+    let mut adapters: Vec<(String, implementation::adapter::Adapter)> = exec
         .iter()
         .map(|command| {
             (
                 format!("the adapter `{command}`"),
-                jose_harness::adapter::Adapter::new(command.clone()),
+                implementation::adapter::Adapter::new(command.clone()),
             )
         })
         .collect();
     if peers {
         let cwd = std::env::current_dir().context("cannot read the current directory")?;
-        let found = jose_harness::peers::Peers::find(&cwd)?;
+        let found = implementation::peers::Peers::find(&cwd)?;
         for (peer, adapter) in found.adapters()? {
             adapters.push((
                 format!(
@@ -1030,8 +1031,8 @@ fn implementations(
     }
     for (what, adapter) in adapters {
         let adapter = adapter.with_timeout(timeout).with_max_answer(max_answer);
-        let implementation = interop::Implementation::external(adapter)
-            .with_context(|| format!("{what} does not work"))?;
+        let implementation =
+            Implementation::external(adapter).with_context(|| format!("{what} does not work"))?;
         let name = implementation.name();
         if impls.iter().any(|i| i.name() == name) {
             bail!("two implementations are called {name}; run each adapter once");
@@ -1070,14 +1071,13 @@ fn save_json(path: &Path, value: &impl serde::Serialize) -> Result<()> {
 }
 
 /// The quirks file given, or the bundled one.
-fn load_quirks(path: Option<&Path>) -> Result<interop::Quirks> {
+fn load_quirks(path: Option<&Path>) -> Result<Quirks> {
     let Some(path) = path else {
-        return Ok(interop::Quirks::bundled());
+        return Ok(Quirks::bundled());
     };
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read the quirks file {}", path.display()))?;
-    interop::Quirks::parse(&text)
-        .with_context(|| format!("the quirks file {} is not valid", path.display()))
+    Quirks::parse(&text).with_context(|| format!("the quirks file {} is not valid", path.display()))
 }
 
 fn run_vectors_generate(args: VectorsGenerateArgs) -> Result<ExitCode> {
@@ -1137,8 +1137,8 @@ fn run_vectors_run(args: VectorsRunArgs) -> Result<ExitCode> {
 fn run_vectors_with_progress(
     files: &[(PathBuf, jose_harness::vectors::VectorFile)],
     keys: &Path,
-    impls: &[interop::Implementation],
-    quirks: &interop::Quirks,
+    impls: &[Implementation],
+    quirks: &Quirks,
 ) -> Result<jose_harness::vectors::run::RunReport> {
     let total: usize = files.iter().map(|(_, f)| f.tests.len()).sum::<usize>() * impls.len();
     let progress = indicatif::ProgressBar::with_draw_target(
@@ -1228,9 +1228,9 @@ fn run_interop(args: InteropArgs) -> Result<ExitCode> {
 /// Runs the interop matrix with a progress bar on stderr (`interop` and
 /// `report`).
 fn run_interop_with_progress(
-    impls: &[interop::Implementation],
+    impls: &[Implementation],
     options: &interop::Options,
-    quirks: &interop::Quirks,
+    quirks: &Quirks,
 ) -> interop::Matrix {
     let progress = indicatif::ProgressBar::with_draw_target(
         Some(interop::work(impls, options) as u64),

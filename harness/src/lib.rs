@@ -27,6 +27,3 @@ pub mod testkeys;
 pub mod time;
 pub mod vectors;
 pub mod wycheproof;
-
-// Paths of the modules moved to implementation/, until their users move.
-pub use implementation::{adapter, peers};

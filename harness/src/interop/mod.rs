@@ -2,26 +2,18 @@
 //! capability, for both profiles, over cases drawn from a seed; then every
 //! negative case to every consumer (differential rejection).
 //!
-//! An [`Implementation`] is either a built-in backend (through
-//! [`Stacked`]: it does the layers it can, the reference the rest) or an
-//! external program speaking the adapter protocol. A built-in consumer is
-//! the harness's own `check` pipeline running on that backend; an external
-//! one judges tokens itself.
+//! The producers and consumers are [`Implementation`]s: built-in backends
+//! and external programs speaking the adapter protocol.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Map, Value};
+use serde_json::Value;
 
-use crate::adapter::{Adapter, AdapterError};
-use crate::backend::{Backend, Layer, Stacked};
-use crate::check::{self, CheckOptions};
-use crate::findings::Verdict;
-use crate::jose::Limits;
-use crate::keys::PrivateKey;
-use crate::mint::{self, IADVIZE_JWE_HEADER, IADVIZE_JWS_HEADER, MOVEO_JWS_HEADER};
+use crate::backend::Layer;
+use crate::implementation::quirks;
+use crate::implementation::{Implementation, Outcome, Quirk, Quirks, TokenRequest};
 use crate::mutate::{self, Recipe};
 use crate::profile::Profile;
 use crate::rng::HarnessRng;
@@ -29,10 +21,8 @@ use crate::rules::Severity;
 use crate::testkeys::{self, TestKey};
 
 pub mod cases;
-pub use crate::implementation::quirks;
 
 pub use cases::Case;
-pub use quirks::{Quirk, Quirks};
 
 /// The default number of cases per profile.
 pub const DEFAULT_CASES: usize = 200;
@@ -45,60 +35,6 @@ pub const MAX_FAILURES_KEPT: usize = 50;
 
 /// Claims the moveo context scheme adds; not part of a case's claims.
 const CONTEXT_CLAIMS: [&str; 3] = ["context", "encryption_key", "init_vector"];
-
-/// The layers of a profile.
-pub fn layers(profile: Profile) -> [Layer; 2] {
-    match profile {
-        Profile::Iadvize => [Layer::Jws, Layer::Jwe],
-        Profile::Moveo => [Layer::Jws, Layer::Context],
-    }
-}
-
-/// One side of the matrix.
-#[derive(Debug)]
-pub enum Implementation {
-    /// A backend of this binary, the reference doing what it cannot.
-    Builtin(Stacked),
-    /// A program speaking the adapter protocol.
-    External {
-        /// The running adapter.
-        adapter: Arc<Adapter>,
-        /// Its name in the matrix.
-        name: String,
-        /// Its libraries and versions.
-        library: String,
-        /// Profiles it produces.
-        produce: Vec<Profile>,
-        /// Profiles it consumes.
-        consume: Vec<Profile>,
-    },
-}
-
-/// What a consumer made of a token: data, never an error (x509-limbo's
-/// SUCCESS/FAILURE/SKIPPED).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "outcome", rename_all = "lowercase")]
-pub enum Outcome {
-    /// Accepted, with what it read.
-    Accepted {
-        /// The claims.
-        claims: Value,
-        /// The decrypted moveo context.
-        context: Option<Value>,
-    },
-    /// Rejected.
-    Rejected {
-        /// The class of the rejection: a rule id for built-in consumers.
-        class: String,
-        /// More about it.
-        detail: String,
-    },
-    /// The consumer crashed, hung, answered garbage, or could not finish.
-    Crashed {
-        /// What happened.
-        detail: String,
-    },
-}
 
 /// The keys of one case.
 #[derive(Debug, Clone, Copy)]
@@ -126,253 +62,6 @@ pub struct KeyNames {
     pub customer: String,
     /// Recipient key (decrypt with `-private`; encrypt with `-public`).
     pub recipient: String,
-}
-
-impl Implementation {
-    /// A built-in backend.
-    pub fn builtin(backend: &'static dyn Backend) -> Self {
-        Implementation::Builtin(Stacked::over_reference(backend))
-    }
-
-    /// An external program; asks it to describe itself.
-    pub fn external(adapter: Adapter) -> Result<Self, AdapterError> {
-        let adapter = Arc::new(adapter);
-        let description = adapter.describe()?;
-        let all = Profile::ALL.to_vec();
-        Ok(match description {
-            Some(d) => Implementation::External {
-                adapter,
-                name: d.name,
-                library: d.library,
-                produce: d.produce,
-                consume: d.consume,
-            },
-            None => Implementation::External {
-                name: adapter.command().to_owned(),
-                library: "unknown (no answer to describe)".into(),
-                adapter,
-                produce: all.clone(),
-                consume: all,
-            },
-        })
-    }
-
-    /// Its name in the matrix.
-    pub fn name(&self) -> String {
-        match self {
-            Implementation::Builtin(s) => s.primary.id().to_owned(),
-            Implementation::External { name, .. } => name.clone(),
-        }
-    }
-
-    /// The libraries underneath.
-    pub fn library(&self) -> String {
-        match self {
-            Implementation::Builtin(s) => s.primary.library(),
-            Implementation::External { library, .. } => library.clone(),
-        }
-    }
-
-    /// The layers of `profile` it does itself, producing or consuming.
-    pub fn layers(&self, profile: Profile, producing: bool) -> Vec<Layer> {
-        match self {
-            Implementation::Builtin(s) => layers(profile)
-                .into_iter()
-                .filter(|l| s.owns(*l, producing))
-                .collect(),
-            Implementation::External {
-                produce, consume, ..
-            } => {
-                let list = if producing { produce } else { consume };
-                if list.contains(&profile) {
-                    layers(profile).to_vec()
-                } else {
-                    Vec::new()
-                }
-            }
-        }
-    }
-
-    /// Whether it takes part in `profile` as producer or consumer.
-    pub fn takes_part(&self, profile: Profile, producing: bool) -> bool {
-        !self.layers(profile, producing).is_empty()
-    }
-
-    /// Makes the token of a case.
-    pub fn produce(
-        &self,
-        case: &Case,
-        keys: &CaseKeys,
-        rng: &mut HarnessRng,
-    ) -> Result<String, String> {
-        match self {
-            Implementation::Builtin(stacked) => {
-                produce_builtin(stacked, case, keys, rng).map_err(|e| e.to_string())
-            }
-            Implementation::External { adapter, .. } => {
-                let request = json!({
-                    "op": "produce",
-                    "profile": case.profile.as_str(),
-                    "claims": case.claims,
-                    "context": case.context,
-                    "aes_key_bytes": case.aes_key_bytes,
-                    "keys": {
-                        "sign": keys.customer.key.pkcs8_pem().as_str(),
-                        "encrypt": keys.recipient.key.public().spki_pem(),
-                    },
-                });
-                let answer = adapter.call(object(request)).map_err(|e| e.to_string())?;
-                answer
-                    .get("token")
-                    .and_then(Value::as_str)
-                    .map(str::to_owned)
-                    .ok_or_else(|| "the answer has no token".to_owned())
-            }
-        }
-    }
-
-    /// Judges a token.
-    pub fn consume(
-        &self,
-        profile: Profile,
-        token: &str,
-        customer: &PrivateKey,
-        recipient: &PrivateKey,
-        now: i64,
-    ) -> Outcome {
-        match self {
-            Implementation::Builtin(stacked) => {
-                consume_builtin(stacked, profile, token, customer, recipient, now)
-            }
-            Implementation::External { adapter, .. } => {
-                let request = json!({
-                    "op": "consume",
-                    "profile": profile.as_str(),
-                    "token": token,
-                    "keys": {
-                        "verify": customer.public().spki_pem(),
-                        "decrypt": recipient.pkcs8_pem().as_str(),
-                    },
-                    "now": now,
-                });
-                match adapter.call(object(request)) {
-                    Err(e) => Outcome::Crashed {
-                        detail: e.to_string(),
-                    },
-                    Ok(answer) => match answer.get("verdict").and_then(Value::as_str) {
-                        Some("pass") => Outcome::Accepted {
-                            claims: answer.get("claims").cloned().unwrap_or(Value::Null),
-                            context: answer.get("context").cloned().filter(|c| !c.is_null()),
-                        },
-                        Some("fail") => Outcome::Rejected {
-                            class: "rejected".into(),
-                            detail: answer
-                                .get("error")
-                                .and_then(Value::as_str)
-                                .unwrap_or("no reason given")
-                                .to_owned(),
-                        },
-                        _ => Outcome::Crashed {
-                            detail: format!("answer without a verdict: {}", Value::Object(answer)),
-                        },
-                    },
-                }
-            }
-        }
-    }
-}
-
-fn object(value: Value) -> Map<String, Value> {
-    match value {
-        Value::Object(map) => map,
-        _ => Map::new(),
-    }
-}
-
-fn produce_builtin(
-    stacked: &Stacked,
-    case: &Case,
-    keys: &CaseKeys,
-    rng: &mut HarnessRng,
-) -> Result<String, crate::backend::CryptoFailure> {
-    let customer = &keys.customer.key;
-    let recipient = keys.recipient.key.public();
-    match case.profile {
-        Profile::Iadvize => {
-            let payload = cases::serialize_claims(&case.claims, case.escape_slashes);
-            let jws = mint::jws_rs256(stacked, customer, IADVIZE_JWS_HEADER.as_bytes(), &payload)?;
-            mint::jwe(
-                stacked,
-                recipient,
-                IADVIZE_JWE_HEADER.as_bytes(),
-                jws.as_bytes(),
-                rng,
-            )
-        }
-        Profile::Moveo => {
-            let mut claims = case.claims.clone();
-            if let Some(context) = &case.context {
-                let plaintext = context.to_string().into_bytes();
-                mint::context(stacked, recipient, &plaintext, case.aes_key_bytes, rng)?
-                    .insert_into(&mut claims);
-            }
-            let payload = cases::serialize_claims(&claims, case.escape_slashes);
-            mint::jws_rs256(stacked, customer, MOVEO_JWS_HEADER.as_bytes(), &payload)
-        }
-    }
-}
-
-fn consume_builtin(
-    stacked: &Stacked,
-    profile: Profile,
-    token: &str,
-    customer: &PrivateKey,
-    recipient: &PrivateKey,
-    now: i64,
-) -> Outcome {
-    let options = CheckOptions {
-        profile,
-        verify_key: Some(customer.public()),
-        decrypt_key: Some(recipient),
-        now,
-        limits: Limits::default(),
-        backend: stacked,
-    };
-    let checked = std::panic::AssertUnwindSafe(|| check::check(token, &options));
-    let report = match std::panic::catch_unwind(checked) {
-        Ok(report) => report,
-        Err(_) => {
-            return Outcome::Crashed {
-                detail: "the check pipeline panicked".into(),
-            }
-        }
-    };
-    match report.verdict {
-        Verdict::Pass => Outcome::Accepted {
-            claims: report.claims.unwrap_or(Value::Null),
-            context: report.context,
-        },
-        Verdict::Fail => {
-            let errors: Vec<&str> = report
-                .findings
-                .iter()
-                .filter(|f| f.severity == Severity::Error)
-                .map(|f| f.id)
-                .collect();
-            Outcome::Rejected {
-                class: errors.first().copied().unwrap_or("error").to_owned(),
-                detail: errors.join(", "),
-            }
-        }
-        Verdict::Incomplete => Outcome::Crashed {
-            detail: report
-                .not_checked
-                .iter()
-                .map(|n| format!("{} not checked: {}", n.part, n.reason))
-                .collect::<Vec<_>>()
-                .join("; "),
-        },
-    }
 }
 
 /// What a run does.
@@ -847,7 +536,19 @@ fn run_case(
             continue;
         }
         let mut rng = HarnessRng::from_seed(case_seed(options.seed, case.profile, case.index, p));
-        let token = producer.produce(case, &keys, &mut rng);
+        let request = TokenRequest {
+            profile: case.profile,
+            claims: &case.claims,
+            context: case.context.as_ref(),
+            aes_key_bytes: case.aes_key_bytes,
+            escape_slashes: case.escape_slashes,
+        };
+        let token = producer.produce(
+            &request,
+            &keys.customer.key,
+            keys.recipient.key.public(),
+            &mut rng,
+        );
         for (c, consumer) in impls.iter().enumerate() {
             if !consumer.takes_part(case.profile, false) {
                 continue;
@@ -981,7 +682,7 @@ fn judge(
 ) -> NegativeOutcome {
     let (judgement, detail) = match outcome {
         Outcome::Rejected { class, detail } => {
-            let builtin = matches!(consumer, Implementation::Builtin(_));
+            let builtin = consumer.is_builtin();
             if builtin && !detail.split(", ").any(|id| id == rule) {
                 match quirks.find(name, case) {
                     Some(q) => (

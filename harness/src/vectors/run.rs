@@ -9,7 +9,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::{Expected, Vector, VectorError, VectorFile};
-use crate::interop::{Implementation, Outcome, Quirks};
+use crate::implementation::{Implementation, Outcome, Quirks};
 use crate::keys::{self, PrivateKey};
 use crate::profile::Profile;
 
@@ -137,7 +137,7 @@ pub fn run(
                 if !implementation.takes_part(profile, false) {
                     continue;
                 }
-                let builtin = matches!(implementation, Implementation::Builtin(_));
+                let builtin = implementation.is_builtin();
                 let outcome =
                     implementation.consume(profile, &vector.token, verify, decrypt, vector.now);
                 tick();
