@@ -635,7 +635,7 @@ fn summarize(run: &RunReport, matrix: Option<&Matrix>) -> Vec<ImplementationSumm
         };
         let summary = &mut out[index];
         summary.layers = member.layers.clone();
-        let tally = |pick: &dyn Fn(&crate::interop::Cell) -> bool| {
+        let tally = |pick: &dyn Fn(&crate::interop::Pairing) -> bool| {
             let mut t = Tally::default();
             let mut any = false;
             for cell in matrix.cells.iter().filter(|c| pick(c)) {

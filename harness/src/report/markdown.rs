@@ -176,11 +176,11 @@ pub fn write(data: &AuditData, out: &mut dyn Write) -> io::Result<()> {
 
     if let Some(m) = &data.matrix {
         for profile in Profile::ALL {
-            let Some(interop::Grid {
+            let Some(interop::ProfileTable {
                 cells,
                 producers,
                 consumers,
-            }) = m.grid(profile)
+            }) = m.table(profile)
             else {
                 continue;
             };

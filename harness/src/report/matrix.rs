@@ -65,11 +65,11 @@ pub fn write_text(matrix: &Matrix, out: &mut dyn Write) -> io::Result<()> {
         writeln!(out, "  {:<width$}  {}", "", member.library)?;
     }
     for profile in Profile::ALL {
-        let Some(interop::Grid {
+        let Some(interop::ProfileTable {
             cells,
             producers,
             consumers,
-        }) = matrix.grid(profile)
+        }) = matrix.table(profile)
         else {
             continue;
         };
