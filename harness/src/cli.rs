@@ -1119,7 +1119,7 @@ fn run_vectors_run(args: VectorsRunArgs) -> Result<ExitCode> {
         save_json(path, &report)?;
     }
     match args.format {
-        Format::Text => jose_harness::vectors::run::write_text(&report, args.all, &mut out)?,
+        Format::Text => jose_harness::report::vectors::write_text(&report, args.all, &mut out)?,
         Format::Json => {
             serde_json::to_writer_pretty(&mut out, &report)?;
             writeln!(out)?;
@@ -1167,7 +1167,7 @@ fn run_wycheproof(dir: &Path, args: &VectorsRunArgs) -> Result<ExitCode> {
     let report = jose_harness::wycheproof::run(&suite, &backends);
     let mut out = io::stdout().lock();
     match args.format {
-        Format::Text => jose_harness::wycheproof::write_text(&report, &mut out)?,
+        Format::Text => jose_harness::report::wycheproof::write_text(&report, &mut out)?,
         Format::Json => {
             serde_json::to_writer_pretty(&mut out, &report)?;
             writeln!(out)?;

@@ -6,7 +6,8 @@
 //! `acceptable` under that key. [`load`] reads the two files from a
 //! directory (a Wycheproof checkout or a copy of its files) without
 //! changing them; [`run`] runs every case the profiles' algorithms cover on
-//! every backend that can, and [`write_text`] summarises the result.
+//! every backend that can; [`crate::report::wycheproof`] writes the result
+//! for people.
 //!
 //! # What runs and what is skipped
 //!
@@ -36,7 +37,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
-use std::io::{self, Write};
+use std::io;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
@@ -1086,85 +1087,6 @@ pub fn run(suite: &Suite, backends: &[&'static dyn Backend]) -> WycheproofReport
     WycheproofReport { files, unexpected }
 }
 
-/// Writes a short summary for people: per file and backend, the cases run,
-/// passed and unexpected, and the skipped ones by reason; then every
-/// unexpected result with its case, expectation, outcome and library.
-pub fn write_text(report: &WycheproofReport, out: &mut dyn Write) -> io::Result<()> {
-    let verdict = if report.unexpected == 0 {
-        "PASS"
-    } else {
-        "FAIL"
-    };
-    writeln!(
-        out,
-        "wycheproof: {verdict}  ({} unexpected result{})",
-        report.unexpected,
-        if report.unexpected == 1 { "" } else { "s" }
-    )?;
-    for file in &report.files {
-        writeln!(out)?;
-        writeln!(
-            out,
-            "{} ({} tests; {})",
-            file.file, file.number_of_tests, file.runs
-        )?;
-        writeln!(out, "  read from {}", file.path)?;
-        for b in &file.backends {
-            let skipped: usize = b.skipped.values().sum();
-            writeln!(
-                out,
-                "  {}: run {}, passed {}, unexpected {}, skipped {} ({} reached the backend)",
-                b.backend,
-                b.run,
-                b.passed,
-                b.unexpected.len(),
-                skipped,
-                b.reached_backend
-            )?;
-            writeln!(out, "    library: {}", b.library)?;
-            for (reason, count) in &b.skipped {
-                writeln!(out, "    skipped {count:>4}: {reason}")?;
-            }
-        }
-        if file.backends.is_empty() {
-            writeln!(out, "  no backend given can run these cases")?;
-        }
-        if !file.not_capable.is_empty() {
-            writeln!(out, "  not capable: {}", file.not_capable.join(", "))?;
-        }
-    }
-    writeln!(out)?;
-    if report.unexpected == 0 {
-        return writeln!(out, "unexpected results: none");
-    }
-    writeln!(out, "unexpected results:")?;
-    for file in &report.files {
-        for b in &file.backends {
-            for u in &b.unexpected {
-                let flags = if u.flags.is_empty() {
-                    "none".to_owned()
-                } else {
-                    u.flags.join(", ")
-                };
-                writeln!(
-                    out,
-                    "  {} tcId {} ({} / {}), flags {flags}",
-                    file.file, u.tc_id, u.group, u.comment
-                )?;
-                writeln!(
-                    out,
-                    "    {} [{}]: expected {}, got {}",
-                    b.backend,
-                    b.library,
-                    u.expected.as_str(),
-                    u.actual
-                )?;
-            }
-        }
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1287,7 +1209,7 @@ mod tests {
             failed.actual
         );
         let mut text = Vec::new();
-        write_text(&report, &mut text).unwrap();
+        crate::report::wycheproof::write_text(&report, &mut text).unwrap();
         let text = String::from_utf8(text).unwrap();
         assert!(text.contains("tcId 1") && text.contains("FAIL"), "{text}");
         let _ = std::fs::remove_dir_all(&dir);

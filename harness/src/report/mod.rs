@@ -1,5 +1,8 @@
-//! Writing reports: one small trait, one file per format; and the
-//! auditors' report of a whole run ([`audit`], as [`html`] or [`markdown`]).
+//! Writing reports: one small trait with a file per format for a token's
+//! report ([`text`], [`json`]); a file per kind of run for the runs'
+//! results ([`vectors`], [`matrix`], [`wycheproof`]); and the auditors'
+//! report of a whole run ([`audit`], as [`html`] or [`markdown`]). Every
+//! writer here renders data the runners made; none runs anything.
 
 use std::io::{self, Write};
 
@@ -11,6 +14,8 @@ pub mod json;
 pub mod markdown;
 pub mod matrix;
 pub mod text;
+pub mod vectors;
+pub mod wycheproof;
 
 /// A way of writing a [`Report`].
 pub trait Reporter {
