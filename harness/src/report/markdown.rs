@@ -4,7 +4,7 @@
 
 use std::io::{self, Write};
 
-use super::audit::{AuditData, Status};
+use crate::audit::{AuditData, Status, TokenCount, VectorResult};
 use crate::interop::{self, Judgement, MatrixVerdict};
 use crate::profile::Profile;
 
@@ -154,9 +154,8 @@ pub fn write(data: &AuditData, out: &mut dyn Write) -> io::Result<()> {
             }
             s
         });
-        let tally = |t: Option<super::audit::Tally>| {
-            t.map_or("-".into(), |t| format!("{}/{}", t.passed, t.total))
-        };
+        let tally =
+            |t: Option<TokenCount>| t.map_or("-".into(), |t| format!("{}/{}", t.passed, t.total));
         let negative = i.negative.map_or("-".into(), |n| {
             let mut s = format!("{}/{}", n.rejected, n.answers);
             if n.quirks > 0 {
@@ -320,7 +319,7 @@ pub fn write(data: &AuditData, out: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
-fn expected(case: &super::audit::VectorResult) -> String {
+fn expected(case: &VectorResult) -> String {
     match case.expect.verdict {
         crate::vectors::Expected::Pass => "pass".into(),
         crate::vectors::Expected::Fail => {

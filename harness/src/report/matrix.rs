@@ -46,18 +46,18 @@ pub fn write_text(matrix: &Matrix, out: &mut dyn Write) -> io::Result<()> {
             .iter()
             .filter(|(_, roles)| !roles.produce.is_empty() || !roles.consume.is_empty())
             .map(|(profile, roles)| {
-                let list = |l: &[crate::backend::Layer]| {
-                    if l.is_empty() {
+                let list = |names: Vec<&str>| {
+                    if names.is_empty() {
                         "-".to_owned()
                     } else {
-                        l.iter().map(|l| l.as_str()).collect::<Vec<_>>().join("+")
+                        names.join("+")
                     }
                 };
                 format!(
                     "{} produce {} consume {}",
                     profile.as_str(),
-                    list(&roles.produce),
-                    list(&roles.consume)
+                    list(roles.produce.iter().map(|l| l.as_str()).collect()),
+                    list(roles.consume.iter().map(|l| l.as_str()).collect())
                 )
             })
             .collect();

@@ -1,14 +1,13 @@
 //! Writing reports: one small trait with a file per format for a token's
 //! report ([`text`], [`json`]); a file per kind of run for the runs'
 //! results ([`vectors`], [`matrix`], [`wycheproof`]); and the auditors'
-//! report of a whole run ([`audit`], as [`html`] or [`markdown`]). Every
+//! report of a whole run ([`crate::audit`], as [`html`] or [`markdown`]). Every
 //! writer here renders data the runners made; none runs anything.
 
 use std::io::{self, Write};
 
 use crate::findings::Report;
 
-pub mod audit;
 pub mod html;
 pub mod json;
 pub mod markdown;

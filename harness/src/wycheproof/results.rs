@@ -141,7 +141,7 @@ pub struct FileResults {
     pub not_capable: Vec<String>,
 }
 
-/// The results of [`run`].
+/// The results of [`run`](fn@super::run).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct WycheproofReport {
     /// The JWS file, then the JWE file.
