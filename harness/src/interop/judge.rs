@@ -50,6 +50,7 @@ pub(super) fn compare(case: &Case, outcome: &Outcome) -> Result<(), String> {
             Ok(())
         }
         Outcome::Rejected { class, detail } => Err(format!("rejected it: {class} ({detail})")),
+        Outcome::Skipped { reason } => Err(format!("skipped it: {reason}")),
         Outcome::Crashed { detail } => Err(format!("crashed: {detail}")),
     }
 }
@@ -93,6 +94,7 @@ pub(super) fn judge(
             Some(q) => (Judgement::Quirk, format!("accepted ({})", q.explain())),
             None => (Judgement::Disagreement, "accepted it".to_owned()),
         },
+        Outcome::Skipped { reason } => (Judgement::Disagreement, format!("skipped: {reason}")),
         Outcome::Crashed { detail } => (Judgement::Disagreement, format!("crashed: {detail}")),
     };
     NegativeOutcome {

@@ -270,7 +270,7 @@ pub fn write(data: &AuditData, out: &mut dyn Write) -> io::Result<()> {
                         cell(&u.comment),
                         cell(&b.backend),
                         u.expected.as_str(),
-                        cell(&u.actual.to_string())
+                        cell(&super::wycheproof::describe(&u.actual))
                     ));
                 }
             }

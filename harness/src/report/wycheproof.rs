@@ -3,7 +3,8 @@
 
 use std::io::{self, Write};
 
-use crate::wycheproof::WycheproofReport;
+use crate::implementation::Outcome;
+use crate::wycheproof::{is_wrong_plaintext, WycheproofReport, WRONG_PLAINTEXT};
 
 /// Writes a short summary for people: per file and backend, the cases run,
 /// passed and unexpected, and the skipped ones by reason; then every
@@ -76,10 +77,23 @@ pub fn write_text(report: &WycheproofReport, out: &mut dyn Write) -> io::Result<
                     b.backend,
                     b.library,
                     u.expected.as_str(),
-                    u.actual
+                    describe(&u.actual)
                 )?;
             }
         }
     }
     Ok(())
+}
+
+/// A Wycheproof case's outcome in words: `accepted`, `rejected (STAGE):
+/// REASON`, `crashed: DETAIL`, or that a JWE decrypted to another
+/// plaintext.
+pub fn describe(outcome: &Outcome) -> String {
+    match outcome {
+        _ if is_wrong_plaintext(outcome) => WRONG_PLAINTEXT.to_owned(),
+        Outcome::Accepted { .. } => "accepted".to_owned(),
+        Outcome::Rejected { class, detail } => format!("rejected ({class}): {detail}"),
+        Outcome::Skipped { reason } => format!("skipped: {reason}"),
+        Outcome::Crashed { detail } => format!("crashed: {detail}"),
+    }
 }

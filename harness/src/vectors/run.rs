@@ -74,6 +74,7 @@ pub(crate) fn private_key(dir: &Path, name: &str) -> Result<PrivateKey, VectorEr
 fn judge(vector: &Vector, outcome: &Outcome, builtin: bool) -> Result<(), String> {
     match (vector.expect.verdict, outcome) {
         (_, Outcome::Crashed { detail }) => Err(format!("crashed: {detail}")),
+        (_, Outcome::Skipped { reason }) => Err(format!("skipped: {reason}")),
         (Expected::Pass, Outcome::Accepted { .. }) => Ok(()),
         (Expected::Pass, Outcome::Rejected { class, detail }) => {
             Err(format!("rejected: {class} ({detail})"))

@@ -55,7 +55,10 @@ pub use load::{load, locate};
 pub use model::{
     Expected, JweCase, Jwk, JwsCase, Note, Source, Suite, SuiteFile, TestFile, TestGroup,
 };
-pub use results::{BackendResults, FileResults, Outcome, Stage, Unexpected, WycheproofReport};
+pub use results::{
+    is_wrong_plaintext, meets, wrong_plaintext, BackendResults, FileResults, Stage, Unexpected,
+    WycheproofReport, WRONG_PLAINTEXT,
+};
 pub use run::run;
 
 /// The JWS file's name in a Wycheproof checkout.

@@ -1,17 +1,25 @@
 //! What a run of the JOSE files leaves: per file and backend the counts,
-//! the skipped cases by reason, and every unexpected outcome with who
-//! decided it. Data only; `report::wycheproof` renders it.
+//! the skipped cases by reason, and every unexpected [`Outcome`] with who
+//! decided it; and how an outcome meets Wycheproof's expectation. Data
+//! only; `report::wycheproof` renders it.
+//!
+//! The outcomes are the harness's one vocabulary
+//! ([`crate::implementation::Outcome`]); Wycheproof's JSON keeps its own
+//! words for them (`stage` and `reason` for a rejection, `wrong_plaintext`
+//! for a JWE decrypted to another plaintext), so saved results read the
+//! same.
 
 use std::collections::BTreeMap;
-use std::fmt;
 
-use serde::Serialize;
+use serde::ser::SerializeMap;
+use serde::{Serialize, Serializer};
 
 use super::model::Expected;
+use crate::implementation::Outcome;
 
-/// Who decided that a token is rejected.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
+/// Who decided that a token is rejected: the class of a Wycheproof
+/// case's [`Outcome::Rejected`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Stage {
     /// The harness's strict parsing of the compact serialization: segment
     /// count, base64url, the header's JSON and its `alg`/`enc`.
@@ -24,7 +32,7 @@ pub enum Stage {
 }
 
 impl Stage {
-    /// Its name in reports.
+    /// Its name in reports, and the class of its rejections.
     pub fn as_str(self) -> &'static str {
         match self {
             Stage::Parse => "parse",
@@ -32,58 +40,68 @@ impl Stage {
             Stage::Backend => "backend",
         }
     }
-}
 
-/// What happened to a case on one backend.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "outcome", rename_all = "snake_case")]
-pub enum Outcome {
-    /// The token was accepted (and a JWE decrypted to Wycheproof's
-    /// plaintext, when the file gives it).
-    Accepted,
-    /// The JWE decrypted, but not to Wycheproof's plaintext.
-    WrongPlaintext,
-    /// The token was rejected.
-    Rejected {
-        /// Who rejected it.
-        stage: Stage,
-        /// Why.
-        reason: String,
-    },
-    /// The backend panicked.
-    Crashed {
-        /// The panic's message, when it had one.
-        detail: String,
-    },
-}
-
-impl Outcome {
-    fn accepted(&self) -> bool {
-        matches!(self, Outcome::Accepted)
-    }
-
-    /// Whether this outcome is what Wycheproof expects.
-    pub fn meets(&self, expected: Expected) -> bool {
-        match (self, expected) {
-            (Outcome::Crashed { .. } | Outcome::WrongPlaintext, _) => false,
-            (_, Expected::Acceptable) => true,
-            (outcome, Expected::Valid) => outcome.accepted(),
-            (outcome, Expected::Invalid) => !outcome.accepted(),
+    /// A rejection decided at this stage.
+    pub fn reject(self, reason: impl Into<String>) -> Outcome {
+        Outcome::Rejected {
+            class: self.as_str().to_owned(),
+            detail: reason.into(),
         }
     }
 }
 
-impl fmt::Display for Outcome {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Outcome::Accepted => f.write_str("accepted"),
-            Outcome::WrongPlaintext => f.write_str("decrypted, but not to Wycheproof's plaintext"),
-            Outcome::Rejected { stage, reason } => {
-                write!(f, "rejected ({}): {reason}", stage.as_str())
-            }
-            Outcome::Crashed { detail } => write!(f, "crashed: {detail}"),
+/// The detail of the [`Outcome::Crashed`] of a JWE that decrypted, but not
+/// to Wycheproof's plaintext: a wrong answer, which no expectation allows.
+pub const WRONG_PLAINTEXT: &str = "decrypted, but not to Wycheproof's plaintext";
+
+/// A JWE that decrypted to another plaintext than Wycheproof's.
+pub fn wrong_plaintext() -> Outcome {
+    Outcome::Crashed {
+        detail: WRONG_PLAINTEXT.to_owned(),
+    }
+}
+
+/// Whether `outcome` is [`wrong_plaintext`].
+pub fn is_wrong_plaintext(outcome: &Outcome) -> bool {
+    matches!(outcome, Outcome::Crashed { detail } if detail == WRONG_PLAINTEXT)
+}
+
+/// Whether `outcome` is what Wycheproof expects: `valid` accepted,
+/// `invalid` rejected, `acceptable` either; a crash (or a wrong plaintext)
+/// never.
+pub fn meets(outcome: &Outcome, expected: Expected) -> bool {
+    match (outcome, expected) {
+        (Outcome::Crashed { .. } | Outcome::Skipped { .. }, _) => false,
+        (_, Expected::Acceptable) => true,
+        (outcome, Expected::Valid) => outcome.is_accepted(),
+        (outcome, Expected::Invalid) => !outcome.is_accepted(),
+    }
+}
+
+/// An outcome in Wycheproof's JSON: `{"outcome": "accepted"}`,
+/// `{"outcome": "wrong_plaintext"}`, `{"outcome": "rejected", "stage",
+/// "reason"}`, `{"outcome": "skipped", "reason"}` or `{"outcome":
+/// "crashed", "detail"}`.
+fn wycheproof_json<S: Serializer>(outcome: &Outcome, serializer: S) -> Result<S::Ok, S::Error> {
+    let mut map = serializer.serialize_map(None)?;
+    match outcome {
+        _ if is_wrong_plaintext(outcome) => map.serialize_entry("outcome", "wrong_plaintext")?,
+        Outcome::Accepted { .. } => map.serialize_entry("outcome", "accepted")?,
+        Outcome::Rejected { class, detail } => {
+            map.serialize_entry("outcome", "rejected")?;
+            map.serialize_entry("stage", class)?;
+            map.serialize_entry("reason", detail)?;
+        }
+        Outcome::Skipped { reason } => {
+            map.serialize_entry("outcome", "skipped")?;
+            map.serialize_entry("reason", reason)?;
+        }
+        Outcome::Crashed { detail } => {
+            map.serialize_entry("outcome", "crashed")?;
+            map.serialize_entry("detail", detail)?;
         }
     }
+    map.end()
 }
 
 /// One case whose outcome is not what Wycheproof expects.
@@ -101,6 +119,7 @@ pub struct Unexpected {
     /// What Wycheproof expects.
     pub expected: Expected,
     /// What happened.
+    #[serde(serialize_with = "wycheproof_json")]
     pub actual: Outcome,
 }
 

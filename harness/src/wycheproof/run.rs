@@ -7,10 +7,13 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
 
 use super::model::{Expected, JweCase, JwsCase, Suite, SuiteFile};
-use super::results::{BackendResults, FileResults, Outcome, Stage, Unexpected, WycheproofReport};
+use super::results::{
+    meets, wrong_plaintext, BackendResults, FileResults, Stage, Unexpected, WycheproofReport,
+};
 use super::triage::{group_key, shown, triage_jwe, triage_jws, BackendOperation, GroupKey, Triage};
 use super::{ENCRYPTION_FILE, JWE_ALG, JWE_ENC, JWS_ALG, SIGNATURE_FILE};
 use crate::backend::Backend;
+use crate::implementation::Outcome;
 use crate::keys::{PrivateKey, PublicKey};
 
 /// Runs `call` on a backend, turning a panic into [`Outcome::Crashed`].
@@ -52,7 +55,7 @@ fn results_for<K>(
     };
     for case in cases {
         let outcome = match &case.triage {
-            Triage::Skip(reason) => {
+            Triage::Decided(Outcome::Skipped { reason }) => {
                 *results.skipped.entry(reason.clone()).or_default() += 1;
                 continue;
             }
@@ -63,7 +66,7 @@ fn results_for<K>(
             }
         };
         results.run += 1;
-        if outcome.meets(case.expected) {
+        if meets(&outcome, case.expected) {
             results.passed += 1;
         } else {
             results.unexpected.push(Unexpected {
@@ -130,11 +133,8 @@ fn run_signatures(file: &SuiteFile<JwsCase>, backends: &[&'static dyn Backend]) 
                 signing_input,
                 signature,
             } => match backend.rs256_verify(key, signing_input.as_bytes(), signature) {
-                Ok(()) => Outcome::Accepted,
-                Err(e) => Outcome::Rejected {
-                    stage: Stage::Backend,
-                    reason: e.to_string(),
-                },
+                Ok(()) => Outcome::accepted(),
+                Err(e) => Stage::Backend.reject(e.to_string()),
             },
             BackendOperation::Decrypt { .. } => Outcome::Crashed {
                 detail: "internal: a JWE input in the JWS run".into(),
@@ -187,13 +187,10 @@ fn run_encryptions(file: &SuiteFile<JweCase>, backends: &[&'static dyn Backend])
             BackendOperation::Decrypt { protected, parts } => {
                 match backend.jwe_decrypt(key, protected, parts) {
                     Ok(got) => match plaintext {
-                        Some(expected) if expected != got.as_slice() => Outcome::WrongPlaintext,
-                        _ => Outcome::Accepted,
+                        Some(expected) if expected != got.as_slice() => wrong_plaintext(),
+                        _ => Outcome::accepted(),
                     },
-                    Err(e) => Outcome::Rejected {
-                        stage: Stage::Backend,
-                        reason: e.to_string(),
-                    },
+                    Err(e) => Stage::Backend.reject(e.to_string()),
                 }
             }
             BackendOperation::Verify { .. } => Outcome::Crashed {

@@ -7,18 +7,19 @@
 use serde_json::{Map, Value};
 
 use super::model::{JweCase, Jwk, JwsCase};
-use super::results::{Outcome, Stage};
+use super::results::Stage;
 use super::{JWE_ALG, JWE_ENC, JWS_ALG};
 use crate::b64;
 use crate::backend::JweParts;
+use crate::implementation::Outcome;
 use crate::jose::{self, Compact};
 use crate::json;
 use crate::keys::{self, LoadedKey, PrivateKey, PublicKey};
 
-/// What the harness makes of a case before any backend: skipped, decided
-/// by its own parsing or key checks, or handed to the backends.
+/// What the harness makes of a case before any backend: decided (skipped,
+/// or rejected by its own parsing or key checks), or handed to the
+/// backends.
 pub(super) enum Triage<'k, I> {
-    Skip(String),
     Decided(Outcome),
     ToBackend {
         key: &'k I,
@@ -82,44 +83,44 @@ fn is_json_serialization(token: &str, flags: &[String]) -> bool {
 }
 
 pub(super) fn parse_reject(reason: impl Into<String>) -> Outcome {
-    Outcome::Rejected {
-        stage: Stage::Parse,
-        reason: reason.into(),
-    }
+    Stage::Parse.reject(reason)
 }
 
 fn key_reject(reason: impl Into<String>) -> Outcome {
-    Outcome::Rejected {
-        stage: Stage::Key,
-        reason: reason.into(),
-    }
+    Stage::Key.reject(reason)
 }
 
-/// Decodes one compact segment strictly, naming it on failure.
-fn segment(name: &str, text: &str) -> std::result::Result<Vec<u8>, Outcome> {
-    b64::decode_url_strict(text)
-        .map_err(|flaw| parse_reject(format!("{name}: {}", flaw.describe())))
+/// A case the profiles do not cover, with the reason.
+fn skip<'k, I>(reason: impl Into<String>) -> Triage<'k, I> {
+    Triage::Decided(Outcome::Skipped {
+        reason: reason.into(),
+    })
+}
+
+/// Decodes one compact segment strictly; `Err` names it and says why.
+fn segment(name: &str, text: &str) -> std::result::Result<Vec<u8>, String> {
+    b64::decode_url_strict(text).map_err(|flaw| format!("{name}: {}", flaw.describe()))
 }
 
 /// The protected header as a JSON object.
-fn header(text: &str) -> std::result::Result<Map<String, Value>, Outcome> {
+fn header(text: &str) -> std::result::Result<Map<String, Value>, String> {
     let bytes = segment("protected header", text)?;
     json::parse_object(&bytes, json::DEFAULT_MAX_DEPTH)
-        .map_err(|p| parse_reject(format!("protected header: {p}")))
+        .map_err(|p| format!("protected header: {p}"))
 }
 
 /// A header parameter that must be a string.
 fn header_str<'h>(
     header: &'h Map<String, Value>,
     name: &str,
-) -> std::result::Result<&'h str, Outcome> {
+) -> std::result::Result<&'h str, String> {
     match header.get(name) {
         Some(Value::String(s)) => Ok(s),
-        Some(other) => Err(parse_reject(format!(
+        Some(other) => Err(format!(
             "header parameter {name:?} is a {}, not a string",
             json::kind(other)
-        ))),
-        None => Err(parse_reject(format!("no {name:?} header parameter"))),
+        )),
+        None => Err(format!("no {name:?} header parameter")),
     }
 }
 
@@ -137,17 +138,17 @@ pub(super) fn jwk_permits(
     jwk: &Jwk,
     purpose: Purpose,
     alg: &str,
-) -> std::result::Result<(), Outcome> {
+) -> std::result::Result<(), String> {
     let (wanted_use, ops): (&str, &[&str]) = match purpose {
         Purpose::Verify => ("sig", &["verify"]),
         Purpose::Decrypt => ("enc", &["decrypt", "unwrapKey"]),
     };
     if let Some(key_use) = jwk.get("use") {
         if key_use.as_str() != Some(wanted_use) {
-            return Err(key_reject(format!(
+            return Err(format!(
                 "the key's \"use\" is {}, not {wanted_use:?}",
                 shown(&key_use.to_string())
-            )));
+            ));
         }
     }
     if let Some(key_ops) = jwk.get("key_ops") {
@@ -156,19 +157,19 @@ pub(super) fn jwk_permits(
                 .any(|op| op.as_str().is_some_and(|op| ops.contains(&op)))
         });
         if !listed {
-            return Err(key_reject(format!(
+            return Err(format!(
                 "the key's \"key_ops\" {} do not include {}",
                 shown(&key_ops.to_string()),
                 ops.join(" or ")
-            )));
+            ));
         }
     }
     if let Some(key_alg) = jwk.get("alg") {
         if key_alg.as_str() != Some(alg) {
-            return Err(key_reject(format!(
+            return Err(format!(
                 "the key's \"alg\" is {}, the header's {alg:?}",
                 shown(&key_alg.to_string())
-            )));
+            ));
         }
     }
     Ok(())
@@ -176,10 +177,10 @@ pub(super) fn jwk_permits(
 
 pub(super) fn triage_jws<'k>(key: &'k GroupKey<'_>, case: &JwsCase) -> Triage<'k, PublicKey> {
     if is_json_serialization(&case.jws, &case.flags) {
-        return Triage::Skip("JSON serialization".into());
+        return skip("JSON serialization");
     }
     let (jwk, loaded) = match key {
-        GroupKey::Unusable(reason) => return Triage::Skip(reason.clone()),
+        GroupKey::Unusable(reason) => return skip(reason.clone()),
         GroupKey::Rsa { jwk, loaded } => (*jwk, loaded),
     };
     let decided = |outcome| Triage::Decided(outcome);
@@ -192,24 +193,24 @@ pub(super) fn triage_jws<'k>(key: &'k GroupKey<'_>, case: &JwsCase) -> Triage<'k
     };
     let alg = match header(jws.header).and_then(|h| header_str(&h, "alg").map(str::to_owned)) {
         Ok(alg) => alg,
-        Err(outcome) => return decided(outcome),
+        Err(reason) => return decided(parse_reject(reason)),
     };
     if alg != JWS_ALG {
-        return Triage::Skip(format!("alg {} not in the profiles", shown(&alg)));
+        return skip(format!("alg {} not in the profiles", shown(&alg)));
     }
-    if let Err(outcome) = jwk_permits(jwk, Purpose::Verify, &alg) {
-        return decided(outcome);
+    if let Err(reason) = jwk_permits(jwk, Purpose::Verify, &alg) {
+        return decided(key_reject(reason));
     }
     let key = match loaded {
         Ok(key) => key.public(),
         Err(e) => return decided(key_reject(format!("the key does not load: {e}"))),
     };
-    if let Err(outcome) = segment("payload", jws.payload) {
-        return decided(outcome);
+    if let Err(reason) = segment("payload", jws.payload) {
+        return decided(parse_reject(reason));
     }
     let signature = match segment("signature", jws.signature) {
         Ok(s) => s,
-        Err(outcome) => return decided(outcome),
+        Err(reason) => return decided(parse_reject(reason)),
     };
     Triage::ToBackend {
         key,
@@ -222,10 +223,10 @@ pub(super) fn triage_jws<'k>(key: &'k GroupKey<'_>, case: &JwsCase) -> Triage<'k
 
 pub(super) fn triage_jwe<'k>(key: &'k GroupKey<'_>, case: &JweCase) -> Triage<'k, PrivateKey> {
     if is_json_serialization(&case.jwe, &case.flags) {
-        return Triage::Skip("JSON serialization".into());
+        return skip("JSON serialization");
     }
     let (jwk, loaded) = match key {
-        GroupKey::Unusable(reason) => return Triage::Skip(reason.clone()),
+        GroupKey::Unusable(reason) => return skip(reason.clone()),
         GroupKey::Rsa { jwk, loaded } => (*jwk, loaded),
     };
     let decided = |outcome| Triage::Decided(outcome);
@@ -238,24 +239,24 @@ pub(super) fn triage_jwe<'k>(key: &'k GroupKey<'_>, case: &JweCase) -> Triage<'k
     };
     let protected = match header(jwe.header) {
         Ok(h) => h,
-        Err(outcome) => return decided(outcome),
+        Err(reason) => return decided(parse_reject(reason)),
     };
     let alg = match header_str(&protected, "alg") {
         Ok(alg) => alg,
-        Err(outcome) => return decided(outcome),
+        Err(reason) => return decided(parse_reject(reason)),
     };
     if alg != JWE_ALG {
-        return Triage::Skip(format!("alg {} not in the profiles", shown(alg)));
+        return skip(format!("alg {} not in the profiles", shown(alg)));
     }
     let enc = match header_str(&protected, "enc") {
         Ok(enc) => enc,
-        Err(outcome) => return decided(outcome),
+        Err(reason) => return decided(parse_reject(reason)),
     };
     if enc != JWE_ENC {
-        return Triage::Skip(format!("enc {} not in the profiles", shown(enc)));
+        return skip(format!("enc {} not in the profiles", shown(enc)));
     }
-    if let Err(outcome) = jwk_permits(jwk, Purpose::Decrypt, alg) {
-        return decided(outcome);
+    if let Err(reason) = jwk_permits(jwk, Purpose::Decrypt, alg) {
+        return decided(key_reject(reason));
     }
     let key = match loaded.as_ref().map(|k| k.private("the JWE")) {
         Ok(Ok(key)) => key,
@@ -263,7 +264,7 @@ pub(super) fn triage_jwe<'k>(key: &'k GroupKey<'_>, case: &JweCase) -> Triage<'k
         Err(e) => return decided(key_reject(format!("the key does not load: {e}"))),
     };
     let parts = (|| {
-        Ok::<_, Outcome>(JweParts {
+        Ok::<_, String>(JweParts {
             encrypted_key: segment("encrypted key", jwe.encrypted_key)?,
             iv: segment("IV", jwe.iv)?,
             ciphertext: segment("ciphertext", jwe.ciphertext)?,
@@ -278,6 +279,6 @@ pub(super) fn triage_jwe<'k>(key: &'k GroupKey<'_>, case: &JweCase) -> Triage<'k
                 parts,
             },
         },
-        Err(outcome) => decided(outcome),
+        Err(reason) => decided(parse_reject(reason)),
     }
 }
