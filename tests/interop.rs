@@ -6,7 +6,8 @@
 use assert_cmd::Command;
 use jose_harness::backend::reference::{self, Reference};
 use jose_harness::backend::{Backend, Capabilities, CryptoFailure, JweParts};
-use jose_harness::interop::{self, Implementation, Judgement, MatrixVerdict, Options, Quirks};
+use jose_harness::implementation::{Implementation, Quirks};
+use jose_harness::interop::{self, Judgement, MatrixVerdict, Options};
 use jose_harness::keys::{PrivateKey, PublicKey};
 use jose_harness::profile::Profile;
 use jose_harness::report::matrix;

@@ -391,18 +391,18 @@ pub fn vectors_dir() -> PathBuf {
 
 /// Every built-in backend as an implementation of the interop matrix and
 /// the vector runner.
-pub fn builtins() -> Vec<jose_harness::interop::Implementation> {
+pub fn builtins() -> Vec<jose_harness::implementation::Implementation> {
     backend::all()
         .into_iter()
-        .map(jose_harness::interop::Implementation::builtin)
+        .map(jose_harness::implementation::Implementation::builtin)
         .collect()
 }
 
 /// `vectors run` of `files` (with the committed keys) on `impls`.
 pub fn run_vectors(
     files: &[(PathBuf, jose_harness::vectors::VectorFile)],
-    impls: &[jose_harness::interop::Implementation],
-    quirks: &jose_harness::interop::Quirks,
+    impls: &[jose_harness::implementation::Implementation],
+    quirks: &jose_harness::implementation::Quirks,
 ) -> jose_harness::vectors::run::RunReport {
     jose_harness::vectors::run::run(files, &vectors_dir().join("keys"), impls, quirks, &|| {})
         .expect("the vectors run")

@@ -399,8 +399,10 @@ fn peers_not_set_up_exit_2_and_name_the_setup_script() {
 #[test]
 fn every_peer_answers_under_its_manifest_name_and_agrees_with_the_reference() {
     let root = workspace();
-    let peers = jose_harness::peers::Peers::load(&root.join(jose_harness::peers::MANIFEST))
-        .expect("the manifest loads");
+    let peers = jose_harness::implementation::peers::Peers::load(
+        &root.join(jose_harness::implementation::peers::MANIFEST),
+    )
+    .expect("the manifest loads");
     let missing = peers.missing();
     if !missing.is_empty() {
         let reasons: Vec<String> = missing.iter().map(ToString::to_string).collect();

@@ -8,9 +8,10 @@ use std::sync::OnceLock;
 
 use assert_cmd::Command;
 use base64::Engine;
-use jose_harness::interop::{self, Implementation, Matrix, Quirks};
+use jose_harness::audit::{self, AuditData, Status};
+use jose_harness::implementation::{Implementation, Quirks};
+use jose_harness::interop::{self, Matrix};
 use jose_harness::profile::Profile;
-use jose_harness::report::audit::{self, AuditData, Status};
 use jose_harness::report::{html, markdown};
 use jose_harness::vectors::{self, run, Expect, Expected, Note, Vector, VectorFile, VectorKeys};
 use jose_harness_tests::*;

@@ -4,9 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
-use jose_harness::interop::Quirks;
+use jose_harness::implementation::Quirks;
 use jose_harness::rules::{self, Severity};
-use jose_harness::vectors::{self, generate, run, Expected, VectorError};
+use jose_harness::vectors::{self, generate, Expected, VectorError};
 use jose_harness_tests::{builtins, run_vectors, vectors_dir};
 
 #[test]
@@ -157,6 +157,6 @@ fn snapshot_of_the_full_run() {
         row.library = "[library versions]".into();
     }
     let mut out = Vec::new();
-    run::write_text(&report, true, &mut out).expect("writes");
+    jose_harness::report::vectors::write_text(&report, true, &mut out).expect("writes");
     insta::assert_snapshot!("vectors_full_run", String::from_utf8_lossy(&out));
 }

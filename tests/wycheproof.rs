@@ -311,7 +311,7 @@ fn jose_files_on_every_backend() {
     let backends = backend::all();
     let report = jose_suite::run(&suite, &backends);
     let mut text = Vec::new();
-    jose_suite::write_text(&report, &mut text).expect("write to a Vec");
+    jose_harness::report::wycheproof::write_text(&report, &mut text).expect("write to a Vec");
     let text = String::from_utf8_lossy(&text);
     eprintln!("{text}");
 

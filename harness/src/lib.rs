@@ -3,7 +3,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-pub mod adapter;
+pub mod audit;
 pub mod b64;
 pub mod backend;
 pub mod batch;
@@ -12,6 +12,7 @@ pub mod findings;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod implementation;
 pub mod interop;
 pub mod jose;
 pub mod json;
@@ -19,12 +20,12 @@ pub mod keys;
 pub mod mint;
 pub mod mutate;
 pub mod padding;
-pub mod peers;
 pub mod profile;
 pub mod redact;
 pub mod report;
 pub mod rng;
 pub mod rules;
 pub mod testkeys;
+pub mod time;
 pub mod vectors;
 pub mod wycheproof;

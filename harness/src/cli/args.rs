@@ -13,12 +13,12 @@ use clap::builder::{EnumValueParser, TypedValueParser};
 use clap::{Args, ValueEnum};
 use serde_json::{Map, Value};
 
-use jose_harness::adapter::{self, Adapter};
 use jose_harness::backend::{self, Backend, Capabilities, Stacked};
-use jose_harness::interop::{self, Implementation, Quirks};
+use jose_harness::implementation::adapter::{self, Adapter};
+use jose_harness::implementation::peers::Peers;
+use jose_harness::implementation::{Implementation, Quirks};
 use jose_harness::jose::{self, Limits};
 use jose_harness::keys::{self, KeyMaterial, LoadedKey, PrivateKey, PublicKey};
-use jose_harness::peers::Peers;
 use jose_harness::profile::Profile;
 use jose_harness::{json, testkeys};
 
@@ -246,7 +246,7 @@ pub fn check_backends(profile: Profile, name: &str) -> Result<Vec<Stacked>> {
     // A backend that does part of the profile checks with others doing the
     // rest (a JWS-only library verifies, openssl decrypts the context).
     let needs = |c: &Capabilities| {
-        interop::layers(profile)
+        jose_harness::implementation::layers(profile)
             .iter()
             .any(|l| l.covered_by(c, false))
     };

@@ -9,7 +9,8 @@ use anyhow::Result;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use jose_harness::batch::Summary;
-use jose_harness::interop::{self, Implementation, Matrix, Quirks};
+use jose_harness::implementation::{Implementation, Quirks};
+use jose_harness::interop::{self, Matrix};
 use jose_harness::vectors::run::RunReport;
 use jose_harness::vectors::{self, VectorFile};
 

@@ -8,8 +8,9 @@ use std::process::ExitCode;
 use anyhow::{bail, Context, Result};
 use clap::{Args, ValueEnum};
 
+use jose_harness::audit;
 use jose_harness::interop;
-use jose_harness::report::{audit, html, markdown};
+use jose_harness::report::{html, markdown};
 use jose_harness::vectors::run::RunReport;
 
 use super::args::ImplementationArgs;

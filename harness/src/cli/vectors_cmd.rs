@@ -105,7 +105,7 @@ fn run_vectors_run(args: VectorsRunArgs) -> Result<ExitCode> {
         output::save_json(path, &report)?;
     }
     match args.format {
-        Format::Text => vectors::run::write_text(&report, args.all, &mut out)?,
+        Format::Text => jose_harness::report::vectors::write_text(&report, args.all, &mut out)?,
         Format::Json => {
             serde_json::to_writer_pretty(&mut out, &report)?;
             writeln!(out)?;
@@ -137,7 +137,7 @@ fn run_wycheproof(dir: &Path, args: &VectorsRunArgs) -> Result<ExitCode> {
     let report = wycheproof::run(&suite, &backends);
     let mut out = io::stdout().lock();
     match args.format {
-        Format::Text => wycheproof::write_text(&report, &mut out)?,
+        Format::Text => jose_harness::report::wycheproof::write_text(&report, &mut out)?,
         Format::Json => {
             serde_json::to_writer_pretty(&mut out, &report)?;
             writeln!(out)?;

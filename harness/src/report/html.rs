@@ -14,7 +14,7 @@ use std::io::{self, Write};
 use base64::Engine;
 use sha2::{Digest, Sha256};
 
-use super::audit::AuditData;
+use crate::audit::AuditData;
 
 /// The page's style.
 const CSS: &str = include_str!("page.css");

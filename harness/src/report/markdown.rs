@@ -4,7 +4,7 @@
 
 use std::io::{self, Write};
 
-use super::audit::{AuditData, Status};
+use crate::audit::{AuditData, Status, TokenCount, VectorResult};
 use crate::interop::{self, Judgement, MatrixVerdict};
 use crate::profile::Profile;
 
@@ -154,9 +154,8 @@ pub fn write(data: &AuditData, out: &mut dyn Write) -> io::Result<()> {
             }
             s
         });
-        let tally = |t: Option<super::audit::Tally>| {
-            t.map_or("-".into(), |t| format!("{}/{}", t.passed, t.total))
-        };
+        let tally =
+            |t: Option<TokenCount>| t.map_or("-".into(), |t| format!("{}/{}", t.passed, t.total));
         let negative = i.negative.map_or("-".into(), |n| {
             let mut s = format!("{}/{}", n.rejected, n.answers);
             if n.quirks > 0 {
@@ -176,11 +175,11 @@ pub fn write(data: &AuditData, out: &mut dyn Write) -> io::Result<()> {
 
     if let Some(m) = &data.matrix {
         for profile in Profile::ALL {
-            let Some(interop::Grid {
+            let Some(interop::ProfileTable {
                 cells,
                 producers,
                 consumers,
-            }) = m.grid(profile)
+            }) = m.table(profile)
             else {
                 continue;
             };
@@ -271,7 +270,7 @@ pub fn write(data: &AuditData, out: &mut dyn Write) -> io::Result<()> {
                         cell(&u.comment),
                         cell(&b.backend),
                         u.expected.as_str(),
-                        cell(&u.actual.to_string())
+                        cell(&super::wycheproof::describe(&u.actual))
                     ));
                 }
             }
@@ -320,7 +319,7 @@ pub fn write(data: &AuditData, out: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
-fn expected(case: &super::audit::VectorResult) -> String {
+fn expected(case: &VectorResult) -> String {
     match case.expect.verdict {
         crate::vectors::Expected::Pass => "pass".into(),
         crate::vectors::Expected::Fail => {

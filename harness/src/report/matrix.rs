@@ -2,9 +2,9 @@
 
 use std::io::{self, Write};
 
-use super::utc;
 use crate::interop::{self, Judgement, Matrix, MatrixVerdict};
 use crate::profile::Profile;
+use crate::time::utc;
 
 /// Writes the matrix as pretty JSON.
 pub fn write_json(matrix: &Matrix, out: &mut dyn Write) -> io::Result<()> {
@@ -46,18 +46,18 @@ pub fn write_text(matrix: &Matrix, out: &mut dyn Write) -> io::Result<()> {
             .iter()
             .filter(|(_, roles)| !roles.produce.is_empty() || !roles.consume.is_empty())
             .map(|(profile, roles)| {
-                let list = |l: &[crate::backend::Layer]| {
-                    if l.is_empty() {
+                let list = |names: Vec<&str>| {
+                    if names.is_empty() {
                         "-".to_owned()
                     } else {
-                        l.iter().map(|l| l.as_str()).collect::<Vec<_>>().join("+")
+                        names.join("+")
                     }
                 };
                 format!(
                     "{} produce {} consume {}",
                     profile.as_str(),
-                    list(&roles.produce),
-                    list(&roles.consume)
+                    list(roles.produce.iter().map(|l| l.as_str()).collect()),
+                    list(roles.consume.iter().map(|l| l.as_str()).collect())
                 )
             })
             .collect();
@@ -65,11 +65,11 @@ pub fn write_text(matrix: &Matrix, out: &mut dyn Write) -> io::Result<()> {
         writeln!(out, "  {:<width$}  {}", "", member.library)?;
     }
     for profile in Profile::ALL {
-        let Some(interop::Grid {
+        let Some(interop::ProfileTable {
             cells,
             producers,
             consumers,
-        }) = matrix.grid(profile)
+        }) = matrix.table(profile)
         else {
             continue;
         };

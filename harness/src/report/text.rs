@@ -6,10 +6,11 @@ use std::io::{self, Write};
 
 use serde_json::Value;
 
-use super::{utc, Reporter};
+use super::Reporter;
 use crate::findings::{Report, Verdict};
 use crate::profile::Profile;
 use crate::rules::Severity;
+use crate::time::utc;
 
 /// Text for a terminal; ANSI colour only when asked for.
 #[derive(Debug, Clone, Copy, Default)]

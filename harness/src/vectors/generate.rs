@@ -537,7 +537,7 @@ fn readme(all: &[(Profile, String, Vec<Vector>)], seed: u64) -> String {
     );
     out.push_str(&format!(
         "and fails on any difference). Seed {seed}; every vector is judged at its `now`\n({NOW}, {}). {total} vectors.\n\n",
-        crate::report::utc(NOW)
+        crate::time::utc(NOW)
     ));
     out.push_str("- `<profile>/valid.json`: tokens a receiver must accept.\n");
     out.push_str("- `<profile>/invalid.json`: one mistake each, naming the rule that must fire.\n");

@@ -3,13 +3,12 @@
 //! (the expected rules must fire); external adapters are judged on the
 //! verdict alone.
 
-use std::io::{self, Write};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
 use super::{Expected, Vector, VectorError, VectorFile};
-use crate::interop::{Implementation, Outcome, Quirks};
+use crate::implementation::{Implementation, Outcome, Quirks};
 use crate::keys::{self, PrivateKey};
 use crate::profile::Profile;
 
@@ -75,6 +74,7 @@ pub(crate) fn private_key(dir: &Path, name: &str) -> Result<PrivateKey, VectorEr
 fn judge(vector: &Vector, outcome: &Outcome, builtin: bool) -> Result<(), String> {
     match (vector.expect.verdict, outcome) {
         (_, Outcome::Crashed { detail }) => Err(format!("crashed: {detail}")),
+        (_, Outcome::Skipped { reason }) => Err(format!("skipped: {reason}")),
         (Expected::Pass, Outcome::Accepted { .. }) => Ok(()),
         (Expected::Pass, Outcome::Rejected { class, detail }) => {
             Err(format!("rejected: {class} ({detail})"))
@@ -137,7 +137,7 @@ pub fn run(
                 if !implementation.takes_part(profile, false) {
                     continue;
                 }
-                let builtin = matches!(implementation, Implementation::Builtin(_));
+                let builtin = implementation.is_builtin();
                 let outcome =
                     implementation.consume(profile, &vector.token, verify, decrypt, vector.now);
                 tick();
@@ -188,66 +188,4 @@ fn describe(vector: &Vector) -> String {
         Expected::Pass => "pass".into(),
         Expected::Fail => format!("fail with {}", vector.expect.errors.join(", ")),
     }
-}
-
-/// Writes the run as text: one line per implementation, then every
-/// unexpected outcome; with `all`, one line per vector too.
-pub fn write_text(report: &RunReport, all: bool, out: &mut dyn Write) -> io::Result<()> {
-    let verdict = if report.unexpected.is_empty() {
-        "PASS"
-    } else {
-        "FAIL"
-    };
-    writeln!(
-        out,
-        "vectors: {verdict}  ({} vectors, {} unexpected outcomes)",
-        report.vectors,
-        report.unexpected.len()
-    )?;
-    let width = report
-        .rows
-        .iter()
-        .map(|r| r.implementation.len())
-        .max()
-        .unwrap_or(0);
-    for row in &report.rows {
-        writeln!(
-            out,
-            "  {:<width$}  {}/{} as expected  ({})",
-            row.implementation, row.passed, row.run, row.library
-        )?;
-    }
-    if all {
-        writeln!(out)?;
-        for (id, per) in &report.outcomes {
-            let cells: Vec<String> = per.iter().map(|(i, o)| format!("{i}: {o}")).collect();
-            writeln!(out, "  {id}  {}", cells.join("; "))?;
-        }
-    }
-    if !report.quirks.is_empty() {
-        writeln!(out)?;
-        writeln!(
-            out,
-            "known quirks (listed in the quirks file, not failures):"
-        )?;
-        for u in &report.quirks {
-            writeln!(
-                out,
-                "  {} on {}: expected {}, got {}",
-                u.implementation, u.id, u.expected, u.actual
-            )?;
-        }
-    }
-    if !report.unexpected.is_empty() {
-        writeln!(out)?;
-        writeln!(out, "unexpected:")?;
-        for u in &report.unexpected {
-            writeln!(
-                out,
-                "  {} on {}: expected {}, got {}",
-                u.implementation, u.id, u.expected, u.actual
-            )?;
-        }
-    }
-    Ok(())
 }

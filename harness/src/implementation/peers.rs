@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::adapter::Adapter;
+use super::adapter::Adapter;
 
 /// Where the manifest sits under the project's root.
 pub const MANIFEST: &str = "scripts/peers/peers.json";
