@@ -1195,7 +1195,7 @@ fn run_interop(args: InteropArgs) -> Result<ExitCode> {
         extra_args: command,
     };
     if let Some(name) = &args.negative {
-        let known = jose_harness::mutate::catalog().iter().any(|m| {
+        let known = jose_harness::mutate::published().iter().any(|m| {
             options
                 .profiles
                 .iter()

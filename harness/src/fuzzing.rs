@@ -1272,7 +1272,7 @@ pub struct TokenModel {
     pub header: HeaderModel,
     /// The JWE header (iAdvize).
     pub jwe_header: JweHeaderModel,
-    /// A negative case of the catalogue ([`mutate::catalog`]), by index among
+    /// A negative case of the catalogue ([`mutate::published`]), by index among
     /// the profile's: it replaces the headers above.
     pub mutation: Option<u8>,
     /// Edits of the token text (the first three).
@@ -1710,7 +1710,7 @@ pub fn token_model(data: &[u8]) {
     let mut expects = Vec::new();
     let mut claims = model.claims(&mut expects);
     let context = model.context();
-    let catalog: Vec<mutate::Mutation> = mutate::catalog()
+    let catalog: Vec<mutate::Mutation> = mutate::published()
         .into_iter()
         .filter(|m| m.profiles.contains(&profile))
         .collect();
