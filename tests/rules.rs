@@ -1,10 +1,11 @@
 //! Every rule of the catalogue fires on a token built to trip it.
 //!
-//! [`cases`] is a table of (rule, token or key situation) pairs: each case
-//! makes one mistake with the library's low-level builders and names every
-//! other rule that legitimately fires with it. `every_case_fires_its_rule`
-//! runs the whole table and reports all failures at once;
-//! `every_rule_has_a_case` makes a rule added without a case fail.
+//! [`cases`] are the negative catalogue's entries ([`mutate::all`]), each
+//! built for every profile it applies to, then the situations written here
+//! by hand: each case makes one mistake and names every other rule that
+//! legitimately fires with it. `every_case_fires_its_rule` runs them all
+//! and reports all failures at once; `every_rule_has_a_case` makes a rule
+//! added without a case fail.
 
 use std::collections::BTreeSet;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -17,6 +18,7 @@ use jose_harness::keys::{PrivateKey, PublicKey};
 use jose_harness::mint::{
     self, ContextClaims, IADVIZE_JWE_HEADER, IADVIZE_JWS_HEADER, MOVEO_JWS_HEADER,
 };
+use jose_harness::mutate::{self, Recipe};
 use jose_harness::padding;
 use jose_harness::profile::Profile::{self, Iadvize, Moveo};
 use jose_harness::profile::{IADVIZE_USER_ID, IADVIZE_VISITOR_DATA};
@@ -35,7 +37,7 @@ struct Case {
     /// The rule that must fire.
     rule: Rule,
     /// What the token gets wrong.
-    name: &'static str,
+    name: String,
     /// Other rules that legitimately fire with it (all must fire).
     also: Vec<Rule>,
     /// The verdict, when it is not the one the severities imply.
@@ -44,10 +46,10 @@ struct Case {
     build: Box<dyn Fn() -> Report>,
 }
 
-fn case(rule: Rule, name: &'static str, build: impl Fn() -> Report + 'static) -> Case {
+fn case(rule: Rule, name: &str, build: impl Fn() -> Report + 'static) -> Case {
     Case {
         rule,
-        name,
+        name: name.into(),
         also: Vec::new(),
         verdict: None,
         build: Box::new(build),
@@ -118,12 +120,7 @@ impl Case {
                 self.rule.severity.as_str()
             ));
         }
-        let profile_ok = match self.rule.scope {
-            r::Scope::Both => true,
-            r::Scope::Iadvize => report.profile == Iadvize,
-            r::Scope::Moveo => report.profile == Moveo,
-        };
-        if !profile_ok {
+        if !belongs(&self.rule, report.profile) {
             problems.push(format!(
                 "{} belongs to another profile than {}",
                 self.rule.id,
@@ -406,9 +403,71 @@ fn block_aligned_context() -> Vec<u8> {
 
 const URL_ALPHABET: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-// ---- the table ----------------------------------------------------------------
+// ---- the cases ----------------------------------------------------------------
 
+/// Every case: the negative catalogue's entries ([`mutate::all`]), then
+/// the situations written by hand below.
 fn cases() -> Vec<Case> {
+    let mut cases = catalogue_cases();
+    cases.extend(hand_written_cases());
+    cases
+}
+
+/// Whether a rule can fire for `profile`.
+fn belongs(rule: &Rule, profile: Profile) -> bool {
+    match rule.scope {
+        r::Scope::Both => true,
+        r::Scope::Iadvize => profile == Iadvize,
+        r::Scope::Moveo => profile == Moveo,
+    }
+}
+
+/// The recipe every catalogue entry is built from here: the default
+/// claims, the bundled keys (`customer2` the other signer), the pinned
+/// clock and a seeded RNG.
+fn recipe(profile: Profile) -> Recipe<'static> {
+    let k = keys();
+    Recipe {
+        profile,
+        claims: claims(profile),
+        context: None,
+        aes_key_bytes: 32,
+        customer: &k.customer,
+        other: &k.customer2,
+        recipient: k.recipient.public(),
+        now: NOW,
+        rng: rng(),
+    }
+}
+
+/// One case per catalogue entry and profile it applies to; a companion
+/// rule of the other profile is not expected.
+fn catalogue_cases() -> Vec<Case> {
+    mutate::all()
+        .into_iter()
+        .flat_map(|m| {
+            m.profiles.iter().map(move |&profile| Case {
+                rule: m.rule,
+                name: m.name(profile),
+                also: m
+                    .also
+                    .iter()
+                    .filter(|rule| belongs(rule, profile))
+                    .copied()
+                    .collect(),
+                verdict: m.verdict,
+                build: Box::new(move || {
+                    let token = m
+                        .build(&mut recipe(profile))
+                        .unwrap_or_else(|e| panic!("could not be built: {e}"));
+                    check(profile, &token)
+                }),
+            })
+        })
+        .collect()
+}
+
+fn hand_written_cases() -> Vec<Case> {
     let jwe_header =
         |extra: &str| format!(r#"{{"alg":"RSA-OAEP-256","enc":"A256GCM","cty":"JWT"{extra}}}"#);
     vec![

@@ -24,13 +24,13 @@ use crate::rules as r;
 mutations! {
 Published {
     /// alg none with an empty signature
-    "jws.alg.none", BOTH, r::JWS_ALG_NONE;
+    "jws.alg.none", BOTH, r::JWS_ALG_NONE, also [r::JWS_SIGNATURE_EMPTY];
         |m| m.unsigned("none");
     /// alg NoNe: none in another casing
-    "jws.alg.none_casing", BOTH, r::JWS_ALG_NONE;
+    "jws.alg.none_casing", BOTH, r::JWS_ALG_NONE, also [r::JWS_SIGNATURE_EMPTY];
         |m| m.unsigned("NoNe");
     /// HS256 keyed with the customer's public key PEM (key confusion)
-    "jws.alg.hs256_public_key", BOTH, r::JWS_SIGNATURE_KEY_CONFUSION;
+    "jws.alg.hs256_public_key", BOTH, r::JWS_SIGNATURE_KEY_CONFUSION, also [r::JWS_ALG_HMAC];
         |m| m.keyed_with_public_key("HS256");
     /// a PS256 signature under an RS256 header
     "jws.signature.pss", BOTH, r::JWS_SIGNATURE_PSS;
@@ -45,7 +45,7 @@ Published {
             m.jws_with(&header(m, "RS256"), move |_, input| producer().rs256_sign(&key, input))
         };
     /// signed by another key that the header offers as `jwk` (never pick a key from the token)
-    "jws.header.jwk_attacker", BOTH, r::JWS_SIGNATURE_INVALID;
+    "jws.header.jwk_attacker", BOTH, r::JWS_SIGNATURE_INVALID, also [r::JOSE_KEY_IN_HEADER];
         |m| {
             let mut h = serde_json::from_str::<Map<String, Value>>(&header(m, "RS256")).unwrap_or_default();
             h.insert("jwk".into(), crate::keys::public_jwk(m.other.public()));
@@ -62,7 +62,7 @@ Published {
     "jws.signature.empty", BOTH, r::JWS_SIGNATURE_EMPTY;
         |m| m.jws_edited(|s| s[3].as_mut().map(Vec::clear));
     /// claims changed after signing (exp one second later)
-    "jws.payload.altered", BOTH, r::JWS_SIGNATURE_INVALID;
+    "jws.payload.altered", BOTH, r::JWS_SIGNATURE_INVALID, also [r::IADVIZE_LIFETIME];
         |m| {
             let jws = m.good_jws()?;
             let mut claims = m.signed_claims()?;
@@ -99,7 +99,8 @@ Published {
             m.wrap(&non_canonical_tail(&jws))
         };
     /// the claims segment in the standard alphabet (`+`, `/`) instead of base64url
-    "jws.b64.standard_alphabet", BOTH, r::B64_ALPHABET;
+    "jws.b64.standard_alphabet", BOTH, r::B64_ALPHABET,
+        also [r::JWS_SIGNATURE_INVALID, r::IADVIZE_UNPREFIXED];
         |m| {
             // U+FFFD is EF BF BD: its base64 is full of `-` and `_` in
             // any alignment.
@@ -116,7 +117,8 @@ Published {
             Err(other("no `-` or `_` in the claims segment"))
         };
     /// the claims name exp twice, the second far in the future
-    "json.duplicate_member", BOTH, r::JSON_DUPLICATE;
+    "json.duplicate_member", BOTH, r::JSON_DUPLICATE,
+        also [r::IADVIZE_LIFETIME, r::MOVEO_EXP_TOO_FAR];
         |m| {
             let claims = m.signed_claims()?;
             let mut text = serde_json::to_string(&claims).map_err(other)?;
@@ -181,10 +183,10 @@ Published {
     "jwe.enc.a128gcm", IADVIZE, r::JWE_ENC;
         |m| m.jwe_made(r#"{"alg":"RSA-OAEP-256","enc":"A128GCM","cty":"JWT"}"#, RsaScheme::OaepSha256, 16);
     /// zip DEF in the header, and the JWS compressed with raw DEFLATE as RFC 7516 §4.1.3 says
-    "jwe.zip", IADVIZE, r::JWE_ZIP;
+    "jwe.zip", IADVIZE, r::JWE_ZIP, also [r::IADVIZE_NOT_JWS];
         |m| m.jwe_transformed(r#"{"alg":"RSA-OAEP-256","enc":"A256GCM","cty":"JWT","zip":"DEF"}"#, 12, deflate);
     /// the JWE carries the claims JSON instead of a signed JWS
-    "iadvize.payload.bare_claims", IADVIZE, r::IADVIZE_BARE_CLAIMS;
+    "iadvize.payload.bare_claims", IADVIZE, r::IADVIZE_BARE_CLAIMS, also [r::JWE_CTY_WRONG];
         |m| {
             let claims = serde_json::to_vec(&m.claims).map_err(other)?;
             mint::jwe(producer(), m.recipient, IADVIZE_JWE_HEADER.as_bytes(), &claims, &mut m.rng)
@@ -235,10 +237,10 @@ Published {
     "moveo.context.not_json", MOVEO, r::MOVEO_CONTEXT_JSON;
         |m| m.context_with(|c| c.plaintext = Some(b"not json".to_vec()));
     /// alg NONE
-    "jws.alg.none_upper", BOTH, r::JWS_ALG_NONE;
+    "jws.alg.none_upper", BOTH, r::JWS_ALG_NONE, also [r::JWS_SIGNATURE_EMPTY];
         |m| m.unsigned("NONE");
     /// alg None
-    "jws.alg.none_capital", BOTH, r::JWS_ALG_NONE;
+    "jws.alg.none_capital", BOTH, r::JWS_ALG_NONE, also [r::JWS_SIGNATURE_EMPTY];
         |m| m.unsigned("None");
     /// alg none over a real RS256 signature
     "jws.alg.none_signed", BOTH, r::JWS_ALG_NONE;
@@ -253,7 +255,7 @@ Published {
             m.signed_with_header(&h)
         };
     /// alg RS512 (the right key, another hash)
-    "jws.alg.rs512", BOTH, r::JWS_ALG_UNEXPECTED;
+    "jws.alg.rs512", BOTH, r::JWS_ALG_UNEXPECTED, also [r::JWS_SIGNATURE_INVALID];
         |m| {
             let key = m.customer.clone();
             m.jws_with(&header(m, "RS512"), move |_, input| {
@@ -263,7 +265,7 @@ Published {
             })
         };
     /// HS512 keyed with the customer's public key PEM (key confusion)
-    "jws.alg.hs512_public_key", BOTH, r::JWS_SIGNATURE_KEY_CONFUSION;
+    "jws.alg.hs512_public_key", BOTH, r::JWS_SIGNATURE_KEY_CONFUSION, also [r::JWS_ALG_HMAC];
         |m| m.keyed_with_public_key("HS512");
     /// a signature of zero bytes of the modulus' length (a null signature)
     "jws.signature.zero", BOTH, r::JWS_SIGNATURE_INVALID;
@@ -275,10 +277,10 @@ Published {
     "jws.signature.extended", BOTH, r::JWS_SIGNATURE_LENGTH;
         |m| m.jws_edited(|s| s[3].as_mut().map(|b| b.push(0)));
     /// one bit of the header's last byte flipped (`}` becomes `|`)
-    "jws.header.bitflip", BOTH, r::JSON_SYNTAX;
+    "jws.header.bitflip", BOTH, r::JSON_SYNTAX, also [r::JWS_SIGNATURE_INVALID];
         |m| m.jws_edited(|s| s[1].as_mut().and_then(|b| b.last_mut()).map(|b| *b ^= 0x01));
     /// one bit of the claims' first byte flipped
-    "jws.payload.bitflip", BOTH, r::JWS_SIGNATURE_INVALID;
+    "jws.payload.bitflip", BOTH, r::JWS_SIGNATURE_INVALID, also [r::JSON_SYNTAX];
         |m| m.jws_edited(|s| s[2].as_mut().and_then(|b| b.first_mut()).map(|b| *b ^= 0x01));
     /// jku: a URL to fetch the verification key from
     "jws.header.jku", BOTH, r::JOSE_KEY_IN_HEADER;
@@ -290,13 +292,13 @@ Published {
     "jws.header.kid", BOTH, r::JOSE_KID;
         |m| m.jws_header_member("kid", json!("../../dev/null"));
     /// the header names alg twice (RS256, then none)
-    "jws.header.duplicate_alg", BOTH, r::JSON_DUPLICATE;
+    "jws.header.duplicate_alg", BOTH, r::JSON_DUPLICATE, also [r::JWS_ALG_NONE];
         |m| {
             let h = header(m, "RS256").replacen('}', r#","alg":"none"}"#, 1);
             m.signed_with_header(&h)
         };
     /// a line break inside the claims segment
-    "jws.b64.whitespace", BOTH, r::B64_WHITESPACE;
+    "jws.b64.whitespace", BOTH, r::B64_WHITESPACE, also [r::JWS_SIGNATURE_INVALID];
         |m| {
             let jws = m.good_jws()?;
             let parts: Vec<&str> = jws.split('.').collect();
@@ -332,7 +334,7 @@ Published {
     "claims.exp.before_now", BOTH, r::CLAIMS_EXP_EXPIRED;
         |m| { let exp = m.now - 1; m.claims.insert("exp".into(), json!(exp)); m.good() };
     /// exp with a fraction (RFC 7519 allows it; integer-only receivers reject it)
-    "claims.exp.float", BOTH, r::CLAIMS_TIME_NON_INTEGER;
+    "claims.exp.float", BOTH, r::CLAIMS_TIME_NON_INTEGER, also [r::IADVIZE_LIFETIME];
         |m| {
             let exp = m.claims.get("exp").and_then(Value::as_i64).unwrap_or(m.now + 30);
             m.claims.insert("exp".into(), json!(exp as f64 + 0.5));
@@ -375,7 +377,7 @@ Published {
     "jwe.tag.empty", IADVIZE, r::JWE_TAG_LENGTH;
         |m| m.jwe_edited(|p| p.tag.clear(), None);
     /// one bit of the protected header flipped (`cty` becomes `cuy`)
-    "jwe.header.bitflip", IADVIZE, r::JWE_INTEGRITY;
+    "jwe.header.bitflip", IADVIZE, r::JWE_INTEGRITY, also [r::JWE_CTY_MISSING];
         |m| m.jwe_edited(|_| {}, Some(r#"{"alg":"RSA-OAEP-256","enc":"A256GCM","cuy":"JWT"}"#));
     /// a kid in the JWE header (informative only; never used to pick a key)
     "jwe.header.kid", IADVIZE, r::JOSE_KID;
@@ -388,7 +390,7 @@ Published {
             m.jwe_made(&h, RsaScheme::OaepSha256, 32)
         };
     /// the JWE header names enc twice
-    "jwe.header.duplicate_enc", IADVIZE, r::JSON_DUPLICATE;
+    "jwe.header.duplicate_enc", IADVIZE, r::JSON_DUPLICATE, also [r::JWE_ENC, r::JWE_CEK_LENGTH];
         |m| m.jwe_made(r#"{"alg":"RSA-OAEP-256","enc":"A256GCM","enc":"A128GCM","cty":"JWT"}"#, RsaScheme::OaepSha256, 32);
     /// crit in the JWE header names an unknown extension
     "jwe.crit", IADVIZE, r::JOSE_CRIT;
