@@ -401,8 +401,6 @@ fn block_aligned_context() -> Vec<u8> {
     p
 }
 
-const URL_ALPHABET: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
 // ---- the cases ----------------------------------------------------------------
 
 /// Every case: the negative catalogue's entries ([`mutate::all`]), then
@@ -477,11 +475,6 @@ fn hand_written_cases() -> Vec<Case> {
                 c.insert("jti".into(), "x".repeat(70_000).into());
             })
         }),
-        case(r::TOKEN_SEGMENTS, "moveo token of 4 segments", || {
-            let (input, signature) = moveo_parts();
-            let token = mint::jws_with_signature(&input, &signature);
-            check(Moveo, &format!("{token}.extra"))
-        }),
         case(r::TOKEN_SEGMENTS, "moveo given a JWE", || {
             check(Moveo, &iadvize_token(&claims(Iadvize)))
         }),
@@ -490,13 +483,6 @@ fn hand_written_cases() -> Vec<Case> {
             check(Iadvize, &input)
         }),
         // -- base64url
-        case(r::B64_PADDING, "signature segment with '=' padding", || {
-            moveo_signature_text(|text| {
-                let pad = (4 - text.len() % 4) % 4;
-                assert!(pad > 0, "a 256-byte signature needs padding");
-                text + &"=".repeat(pad)
-            })
-        }),
         case(
             r::B64_ALPHABET,
             "payload segment in the standard alphabet",
@@ -521,24 +507,6 @@ fn hand_written_cases() -> Vec<Case> {
                 check(Moveo, &sign_text(&keys().customer, &header, &payload))
             },
         ),
-        case(
-            r::B64_TRAILING_BITS,
-            "non-canonical last signature character",
-            || {
-                moveo_signature_text(|mut text| {
-                    assert_ne!(
-                        text.len() % 4,
-                        0,
-                        "the last character must have unused bits"
-                    );
-                    let last = text.pop().expect("non-empty");
-                    let index = URL_ALPHABET.find(last).expect("base64url character");
-                    assert_eq!(index % 2, 0, "canonical: unused bits are zero");
-                    text.push(URL_ALPHABET.as_bytes()[index + 1] as char);
-                    text
-                })
-            },
-        ),
         case(r::B64_INVALID, "a '*' inside the signature segment", || {
             moveo_signature_text(|mut text| {
                 text.replace_range(10..11, "*");
@@ -556,17 +524,11 @@ fn hand_written_cases() -> Vec<Case> {
             },
         ),
         // -- JSON
-        case(r::JSON_UTF8, "claims in Latin-1", || {
-            moveo_payload(b"{\"iss\":\"Caf\xe9\",\"sub\":\"u\",\"exp\":1700000060}")
-        }),
         case(r::JSON_SYNTAX, "claims that are not JSON", || {
             moveo_payload(br#"{"iss":"c","sub":"u","exp":1700000060"#)
         }),
         case(r::JSON_SYNTAX, "header concatenated by hand", || {
             moveo_header(r#"{'alg':'RS256'}"#)
-        }),
-        case(r::JSON_NOT_OBJECT, "claims that are a JSON array", || {
-            moveo_payload(br#"["iss","sub","exp"]"#)
         }),
         case(
             r::JSON_NOT_OBJECT,
@@ -576,13 +538,6 @@ fn hand_written_cases() -> Vec<Case> {
                 iadvize_jwe(IADVIZE_JWE_HEADER, inner.as_bytes())
             },
         ),
-        case(r::JSON_DUPLICATE, "moveo sub twice", || {
-            let payload = format!(
-                r#"{{"iss":"customer.example","sub":"alice","sub":"bob","exp":{}}}"#,
-                NOW + 60
-            );
-            moveo_payload(payload.as_bytes())
-        }),
         case(
             r::JSON_DUPLICATE,
             "iadvize userId twice, once escaped",
@@ -612,12 +567,6 @@ fn hand_written_cases() -> Vec<Case> {
             moveo_payload(claims.to_string().as_bytes())
         }),
         // -- JOSE header
-        case(r::JOSE_CRIT, "moveo header with crit", || {
-            moveo_header(r#"{"alg":"RS256","typ":"JWT","crit":["exp"]}"#)
-        }),
-        case(r::JOSE_KEY_IN_HEADER, "moveo header with jku", || {
-            moveo_header(r#"{"alg":"RS256","typ":"JWT","jku":"https://attacker.example/jwks"}"#)
-        }),
         case(
             r::JOSE_KEY_IN_HEADER,
             "moveo header with the customer jwk",
@@ -627,34 +576,10 @@ fn hand_written_cases() -> Vec<Case> {
                 moveo_header(&header.to_string())
             },
         ),
-        case(r::JOSE_KID, "moveo header with kid", || {
-            moveo_header(r#"{"alg":"RS256","typ":"JWT","kid":"2024-01"}"#)
-        }),
-        case(r::JOSE_KID, "iadvize JWE header with kid", move || {
-            iadvize_jwe(
-                &jwe_header(r#","kid":"recipient-1""#),
-                inner_jws().as_bytes(),
-            )
-        }),
         // -- iadvize JWE
         case(r::JWE_ZIP, "JWE header with zip", move || {
             iadvize_jwe(&jwe_header(r#","zip":"DEF""#), inner_jws().as_bytes())
         }),
-        case(r::IADVIZE_JWE_REQUIRED, "a bare inner JWS", || {
-            check(Iadvize, &inner_jws())
-        }),
-        case(
-            r::JWE_ALG_RSA_OAEP,
-            "alg RSA-OAEP, CEK wrapped with OAEP SHA-1",
-            || {
-                jwe_checked(
-                    r#"{"alg":"RSA-OAEP","enc":"A256GCM","cty":"JWT"}"#,
-                    RsaScheme::OaepSha1,
-                    32,
-                    |_| {},
-                )
-            },
-        ),
         case(
             r::JWE_ALG_RSA_OAEP,
             "alg RSA-OAEP, CEK wrapped with OAEP-256",
@@ -669,26 +594,6 @@ fn hand_written_cases() -> Vec<Case> {
         )
         .also(&[r::JWE_KEY_UNDECRYPTABLE]),
         case(
-            r::JWE_ALG_RSA1_5,
-            "alg RSA1_5, CEK wrapped with PKCS#1 v1.5",
-            || {
-                jwe_checked(
-                    r#"{"alg":"RSA1_5","enc":"A256GCM","cty":"JWT"}"#,
-                    RsaScheme::Pkcs1v15,
-                    32,
-                    |_| {},
-                )
-            },
-        ),
-        case(r::JWE_ALG_UNSUPPORTED, "alg dir", || {
-            jwe_checked(
-                r#"{"alg":"dir","enc":"A256GCM","cty":"JWT"}"#,
-                RsaScheme::OaepSha256,
-                32,
-                |_| {},
-            )
-        }),
-        case(
             r::JWE_ALG_UNSUPPORTED,
             "alg RSA_OAEP_256 (misspelt)",
             || {
@@ -700,23 +605,9 @@ fn hand_written_cases() -> Vec<Case> {
                 )
             },
         ),
-        case(r::JWE_ENC, "enc A128GCM with a 16-byte CEK", || {
-            jwe_checked(
-                r#"{"alg":"RSA-OAEP-256","enc":"A128GCM","cty":"JWT"}"#,
-                RsaScheme::OaepSha256,
-                16,
-                |_| {},
-            )
-        }),
         case(r::JWE_ENC, "enc missing", || {
             iadvize_jwe(
                 r#"{"alg":"RSA-OAEP-256","cty":"JWT"}"#,
-                inner_jws().as_bytes(),
-            )
-        }),
-        case(r::JWE_CTY_MISSING, "JWE header without cty", || {
-            iadvize_jwe(
-                r#"{"alg":"RSA-OAEP-256","enc":"A256GCM"}"#,
                 inner_jws().as_bytes(),
             )
         }),
@@ -726,28 +617,6 @@ fn hand_written_cases() -> Vec<Case> {
                 inner_jws().as_bytes(),
             )
         }),
-        case(
-            r::JWE_KEY_OAEP_SHA1,
-            "RSA-OAEP-256 header, CEK wrapped with OAEP SHA-1",
-            || jwe_checked(IADVIZE_JWE_HEADER, RsaScheme::OaepSha1, 32, |_| {}),
-        ),
-        case(
-            r::JWE_KEY_OAEP_MGF1_SHA1,
-            "RSA-OAEP-256 header, CEK wrapped with OAEP SHA-256 / MGF1-SHA-1",
-            || {
-                jwe_checked(
-                    IADVIZE_JWE_HEADER,
-                    RsaScheme::OaepSha256Mgf1Sha1,
-                    32,
-                    |_| {},
-                )
-            },
-        ),
-        case(
-            r::JWE_KEY_PKCS1V15,
-            "RSA-OAEP-256 header, CEK wrapped with PKCS#1 v1.5",
-            || jwe_checked(IADVIZE_JWE_HEADER, RsaScheme::Pkcs1v15, 32, |_| {}),
-        ),
         case(
             r::JWE_KEY_UNDECRYPTABLE,
             "CEK wrapped to another key",
@@ -768,41 +637,6 @@ fn hand_written_cases() -> Vec<Case> {
                 parts.encrypted_key.pop();
             })
         }),
-        case(r::JWE_CEK_LENGTH, "16-byte CEK under A256GCM", || {
-            jwe_checked(IADVIZE_JWE_HEADER, RsaScheme::OaepSha256, 16, |_| {})
-        }),
-        case(r::JWE_IV_LENGTH, "16-byte GCM IV", || {
-            jwe_checked(IADVIZE_JWE_HEADER, RsaScheme::OaepSha256, 32, |parts| {
-                parts.iv.extend_from_slice(&[0; 4]);
-            })
-        }),
-        case(r::JWE_TAG_LENGTH, "tag truncated to 12 bytes", || {
-            jwe_checked(IADVIZE_JWE_HEADER, RsaScheme::OaepSha256, 32, |parts| {
-                parts.tag.truncate(12);
-            })
-        }),
-        case(r::JWE_INTEGRITY, "one ciphertext bit flipped", || {
-            jwe_checked(IADVIZE_JWE_HEADER, RsaScheme::OaepSha256, 32, |parts| {
-                parts.ciphertext[0] ^= 1;
-            })
-        }),
-        case(
-            r::JWE_INTEGRITY,
-            "protected header re-encoded after encryption",
-            || {
-                let token = jwe_by_hand(IADVIZE_JWE_HEADER, RsaScheme::OaepSha256, 32, |_| {});
-                let reordered =
-                    b64::encode_url(br#"{"enc":"A256GCM","alg":"RSA-OAEP-256","cty":"JWT"}"#);
-                let rest = token.split_once('.').expect("5 segments").1;
-                check(Iadvize, &format!("{reordered}.{rest}"))
-            },
-        ),
-        case(
-            r::IADVIZE_BARE_CLAIMS,
-            "JWE of bare claims, cty JWT",
-            || iadvize_jwe(IADVIZE_JWE_HEADER, &bytes(&claims(Iadvize))),
-        )
-        .also(&[r::JWE_CTY_WRONG]),
         case(r::IADVIZE_BARE_CLAIMS, "JWE of bare claims, no cty", || {
             iadvize_jwe(
                 r#"{"alg":"RSA-OAEP-256","enc":"A256GCM"}"#,
@@ -810,9 +644,6 @@ fn hand_written_cases() -> Vec<Case> {
             )
         })
         .also(&[r::JWE_CTY_MISSING]),
-        case(r::IADVIZE_NOT_JWS, "JWE of plain text", || {
-            iadvize_jwe(IADVIZE_JWE_HEADER, b"user-1")
-        }),
         case(r::IADVIZE_NOT_JWS, "JWE of a JWE", || {
             iadvize_jwe(
                 IADVIZE_JWE_HEADER,
@@ -825,20 +656,10 @@ fn hand_written_cases() -> Vec<Case> {
             || iadvize_jwe(IADVIZE_JWE_HEADER, &[0xff, 0xfe, 0x00, 0x2e]),
         ),
         // -- JWS alg and signature
-        case(r::JWS_ALG_NONE, "alg none with an empty signature", || {
-            moveo_signed_with(r#"{"alg":"none","typ":"JWT"}"#, |_| Vec::new())
-        })
-        .also(&[r::JWS_SIGNATURE_EMPTY]),
-        case(r::JWS_ALG_NONE, "alg NoNe, RS256-signed", || {
-            moveo_header(r#"{"alg":"NoNe","typ":"JWT"}"#)
-        }),
         case(r::JWS_ALG_HMAC, "HS256 with a shared secret", || {
             moveo_signed_with(r#"{"alg":"HS256","typ":"JWT"}"#, |input| {
                 crypto::hmac("HS256", b"a shared secret", input.as_bytes()).expect("HMAC")
             })
-        }),
-        case(r::JWS_ALG_UNEXPECTED, "alg missing", || {
-            moveo_header(r#"{"typ":"JWT"}"#)
         }),
         case(
             r::JWS_ALG_UNEXPECTED,
@@ -857,41 +678,6 @@ fn hand_written_cases() -> Vec<Case> {
         )
         .also(&[r::JWS_SIGNATURE_PSS]),
         case(
-            r::JWS_SIGNATURE_EMPTY,
-            "RS256 header, empty signature",
-            || moveo_signed_with(MOVEO_JWS_HEADER, |_| Vec::new()),
-        ),
-        case(
-            r::JWS_SIGNATURE_LENGTH,
-            "signature truncated by one byte",
-            || {
-                let (input, mut signature) = moveo_parts();
-                signature.pop();
-                check(Moveo, &mint::jws_with_signature(&input, &signature))
-            },
-        ),
-        case(
-            r::JWS_SIGNATURE_PSS,
-            "RS256 header, PS256 signature",
-            || {
-                moveo_signed_with(MOVEO_JWS_HEADER, |input| {
-                    crypto::ps256_sign(&keys().customer, input.as_bytes(), &mut rng())
-                        .expect("PS256")
-                })
-            },
-        ),
-        case(
-            r::JWS_SIGNATURE_KEY_CONFUSION,
-            "HS256 keyed with the SPKI PEM",
-            || {
-                moveo_signed_with(r#"{"alg":"HS256","typ":"JWT"}"#, |input| {
-                    let pem = keys().customer.public().spki_pem();
-                    crypto::hmac("HS256", pem.as_bytes(), input.as_bytes()).expect("HMAC")
-                })
-            },
-        )
-        .also(&[r::JWS_ALG_HMAC]),
-        case(
             r::JWS_SIGNATURE_KEY_CONFUSION,
             "iadvize inner HS512 keyed with the SPKI DER",
             || {
@@ -903,51 +689,6 @@ fn hand_written_cases() -> Vec<Case> {
             },
         )
         .also(&[r::JWS_ALG_HMAC]),
-        case(
-            r::JWS_SIGNATURE_INVALID,
-            "moveo signed by another customer",
-            || {
-                let token = mint::moveo(
-                    reference(),
-                    &claims(Moveo),
-                    None,
-                    &keys().customer2,
-                    &mut rng(),
-                )
-                .expect("mint");
-                check(Moveo, &token)
-            },
-        ),
-        case(
-            r::JWS_SIGNATURE_INVALID,
-            "iadvize inner JWS signed by another customer",
-            || {
-                let k = keys();
-                let token = mint::iadvize(
-                    reference(),
-                    &claims(Iadvize),
-                    &k.customer2,
-                    k.recipient.public(),
-                    &mut rng(),
-                )
-                .expect("mint");
-                check(Iadvize, &token)
-            },
-        ),
-        case(
-            r::JWS_SIGNATURE_INVALID,
-            "claims changed after signing",
-            || {
-                let (_, signature) = moveo_parts();
-                let tampered = mint::signing_input(
-                    MOVEO_JWS_HEADER.as_bytes(),
-                    &bytes(&with(Moveo, |c| {
-                        c.insert("sub".into(), "admin".into());
-                    })),
-                );
-                check(Moveo, &mint::jws_with_signature(&tampered, &signature))
-            },
-        ),
         case(
             r::KEY_SIZE,
             "moveo signed and verified with a 1024-bit key",
@@ -987,33 +728,6 @@ fn hand_written_cases() -> Vec<Case> {
             },
         ),
         // -- time claims
-        case(r::CLAIMS_EXP_MISSING, "moveo without exp", || {
-            moveo_claims(|c| {
-                c.remove("exp");
-            })
-        }),
-        case(r::CLAIMS_EXP_MISSING, "iadvize without exp", || {
-            iadvize_claims(|c| {
-                c.remove("exp");
-            })
-        }),
-        case(r::CLAIMS_EXP_EXPIRED, "moveo exp an hour ago", || {
-            moveo_claims(|c| {
-                c.insert("iat".into(), (NOW - 3660).into());
-                c.insert("exp".into(), (NOW - 3600).into());
-            })
-        }),
-        case(r::CLAIMS_EXP_EXPIRED, "iadvize exp == now", || {
-            iadvize_claims(|c| {
-                c.insert("iat".into(), (NOW - 60).into());
-                c.insert("exp".into(), NOW.into());
-            })
-        }),
-        case(r::CLAIMS_TIME_TYPE, "exp as a string", || {
-            moveo_claims(|c| {
-                c.insert("exp".into(), (NOW + 60).to_string().into());
-            })
-        }),
         case(r::CLAIMS_TIME_TYPE, "iat as a date string", || {
             iadvize_claims(|c| {
                 c.insert("iat".into(), "2023-11-14T22:13:20Z".into());
@@ -1029,23 +743,9 @@ fn hand_written_cases() -> Vec<Case> {
                 c.insert("iat".into(), (-1).into());
             })
         }),
-        case(
-            r::CLAIMS_TIME_NON_INTEGER,
-            "fractional exp (josekit)",
-            || {
-                moveo_claims(|c| {
-                    c.insert("exp".into(), json!(NOW as f64 + 30.5));
-                })
-            },
-        ),
         case(r::CLAIMS_TIME_NON_INTEGER, "fractional nbf", || {
             iadvize_claims(|c| {
                 c.insert("nbf".into(), json!(NOW as f64 - 0.25));
-            })
-        }),
-        case(r::CLAIMS_NBF_FUTURE, "nbf 30 s ahead", || {
-            moveo_claims(|c| {
-                c.insert("nbf".into(), (NOW + 30).into());
             })
         }),
         case(r::CLAIMS_IAT_FUTURE, "iat 30 s ahead", || {
@@ -1054,11 +754,6 @@ fn hand_written_cases() -> Vec<Case> {
             })
         }),
         // -- iadvize claims
-        case(r::IADVIZE_USERID_MISSING, "no userId", || {
-            iadvize_claims(|c| {
-                c.remove(IADVIZE_USER_ID);
-            })
-        }),
         case(r::IADVIZE_USERID_MISSING, "unprefixed userId only", || {
             iadvize_claims(|c| {
                 c.remove(IADVIZE_USER_ID);
@@ -1066,16 +761,6 @@ fn hand_written_cases() -> Vec<Case> {
             })
         })
         .also(&[r::IADVIZE_UNPREFIXED]),
-        case(r::IADVIZE_USERID_TYPE, "numeric userId", || {
-            iadvize_claims(|c| {
-                c.insert(IADVIZE_USER_ID.into(), 42.into());
-            })
-        }),
-        case(r::IADVIZE_USERID_EMPTY, "empty userId", || {
-            iadvize_claims(|c| {
-                c.insert(IADVIZE_USER_ID.into(), "".into());
-            })
-        }),
         case(
             r::IADVIZE_USERID_LENGTH,
             "userId of 256 ASCII characters",
@@ -1085,32 +770,6 @@ fn hand_written_cases() -> Vec<Case> {
                 })
             },
         ),
-        case(
-            r::IADVIZE_USERID_LENGTH,
-            "userId of 256 two-byte characters",
-            || {
-                iadvize_claims(|c| {
-                    c.insert(IADVIZE_USER_ID.into(), "é".repeat(256).into());
-                })
-            },
-        ),
-        case(
-            r::IADVIZE_VISITORDATA_TYPE,
-            "visitorData as a JSON-encoded string",
-            || {
-                iadvize_claims(|c| {
-                    c.insert(IADVIZE_VISITOR_DATA.into(), r#"{"firstName":"Ada"}"#.into());
-                })
-            },
-        ),
-        case(r::IADVIZE_VISITORDATA_FIELD, "numeric zipCode", || {
-            iadvize_claims(|c| {
-                c.insert(
-                    IADVIZE_VISITOR_DATA.into(),
-                    json!({"firstName": "Ada", "zipCode": 75001}),
-                );
-            })
-        }),
         case(
             r::IADVIZE_VISITORDATA_UNKNOWN,
             "visitorData.nickname",
@@ -1128,17 +787,7 @@ fn hand_written_cases() -> Vec<Case> {
                 c.insert("plan".into(), "gold".into());
             })
         }),
-        case(r::IADVIZE_LIFETIME, "iadvize token living an hour", || {
-            iadvize_claims(|c| {
-                c.insert("exp".into(), (NOW + 3600).into());
-            })
-        }),
         // -- moveo claims
-        case(r::MOVEO_ISS_MISSING, "no iss", || {
-            moveo_claims(|c| {
-                c.remove("iss");
-            })
-        }),
         case(r::MOVEO_ISS_TYPE, "empty iss", || {
             moveo_claims(|c| {
                 c.insert("iss".into(), "".into());
@@ -1147,26 +796,6 @@ fn hand_written_cases() -> Vec<Case> {
         case(r::MOVEO_ISS_TYPE, "numeric iss", || {
             moveo_claims(|c| {
                 c.insert("iss".into(), 7.into());
-            })
-        }),
-        case(r::MOVEO_SUB_MISSING, "no sub", || {
-            moveo_claims(|c| {
-                c.remove("sub");
-            })
-        }),
-        case(r::MOVEO_SUB_TYPE, "numeric sub", || {
-            moveo_claims(|c| {
-                c.insert("sub".into(), 42.into());
-            })
-        }),
-        case(r::MOVEO_SUB_EMPTY, "empty sub", || {
-            moveo_claims(|c| {
-                c.insert("sub".into(), "".into());
-            })
-        }),
-        case(r::MOVEO_EXP_TOO_FAR, "moveo exp an hour ahead", || {
-            moveo_claims(|c| {
-                c.insert("exp".into(), (NOW + 3600).into());
             })
         }),
         // -- moveo context
@@ -1226,65 +855,6 @@ fn hand_written_cases() -> Vec<Case> {
             },
         ),
         case(
-            r::MOVEO_RSA_OAEP_SHA1,
-            "key and IV with OAEP SHA-1 (Node default)",
-            || {
-                Ctx {
-                    scheme: RsaScheme::OaepSha1,
-                    ..Ctx::good()
-                }
-                .check()
-            },
-        ),
-        case(
-            r::MOVEO_RSA_OAEP_MGF1_SHA1,
-            "key and IV with OAEP SHA-256 / MGF1-SHA-1",
-            || {
-                Ctx {
-                    scheme: RsaScheme::OaepSha256Mgf1Sha1,
-                    ..Ctx::good()
-                }
-                .check()
-            },
-        ),
-        case(r::MOVEO_RSA_PKCS1V15, "key and IV with PKCS#1 v1.5", || {
-            Ctx {
-                scheme: RsaScheme::Pkcs1v15,
-                ..Ctx::good()
-            }
-            .check()
-        }),
-        case(
-            r::MOVEO_RSA_UNDECRYPTABLE,
-            "key and IV encrypted to another key",
-            || {
-                Ctx {
-                    to: keys().customer2.public(),
-                    ..Ctx::good()
-                }
-                .check()
-            },
-        ),
-        case(r::MOVEO_AES_KEY_LENGTH, "24-byte AES key", || {
-            Ctx {
-                key: random(24, 13),
-                ..Ctx::good()
-            }
-            .check()
-        }),
-        case(
-            r::MOVEO_AES_KEY_AS_TEXT,
-            "AES key sent as its base64 text",
-            || {
-                let ctx = Ctx::good();
-                Ctx {
-                    sent_key: Some(b64::encode_std(&ctx.key).into_bytes()),
-                    ..ctx
-                }
-                .check()
-            },
-        ),
-        case(
             r::MOVEO_AES_KEY_AS_TEXT,
             "AES-256 key sent as its hex text",
             || {
@@ -1311,39 +881,12 @@ fn hand_written_cases() -> Vec<Case> {
                 .check()
             },
         ),
-        case(r::MOVEO_AES_IV_LENGTH, "12-byte IV sent", || {
-            let ctx = Ctx::good();
-            Ctx {
-                sent_iv: Some(ctx.iv[..12].to_vec()),
-                ..ctx
-            }
-            .check()
-        }),
         case(r::MOVEO_AES_IV_AS_TEXT, "IV sent as its hex text", || {
             let ctx = Ctx::good();
             let hex: String = ctx.iv.iter().map(|b| format!("{b:02x}")).collect();
             Ctx {
                 sent_iv: Some(hex.into_bytes()),
                 ..ctx
-            }
-            .check()
-        }),
-        case(
-            r::MOVEO_AES_IV_AS_TEXT,
-            "IV sent as its base64 text",
-            || {
-                let ctx = Ctx::good();
-                Ctx {
-                    sent_iv: Some(b64::encode_std(&ctx.iv).into_bytes()),
-                    ..ctx
-                }
-                .check()
-            },
-        ),
-        case(r::MOVEO_AES_IV_ZERO, "all-zero IV", || {
-            Ctx {
-                iv: vec![0; 16],
-                ..Ctx::good()
             }
             .check()
         }),
@@ -1391,13 +934,6 @@ fn hand_written_cases() -> Vec<Case> {
             Ctx {
                 ciphertext: Some(ciphertext),
                 ..ctx
-            }
-            .check()
-        }),
-        case(r::MOVEO_CONTEXT_JSON, "context that is not JSON", || {
-            Ctx {
-                plaintext: b"plan=gold".to_vec(),
-                ..Ctx::good()
             }
             .check()
         }),
