@@ -19,7 +19,6 @@ use jose_harness::mint::{
     self, ContextClaims, IADVIZE_JWE_HEADER, IADVIZE_JWS_HEADER, MOVEO_JWS_HEADER,
 };
 use jose_harness::mutate::{self, Recipe};
-use jose_harness::padding;
 use jose_harness::profile::Profile::{self, Iadvize, Moveo};
 use jose_harness::profile::{IADVIZE_USER_ID, IADVIZE_VISITOR_DATA};
 use jose_harness::rng::HarnessRng;
@@ -381,24 +380,6 @@ impl Ctx {
     fn check(&self) -> Report {
         self.check_edited(|_| {})
     }
-}
-
-/// Standard base64 text re-encoded as base64url without padding.
-fn to_url(standard: &str) -> String {
-    standard
-        .trim_end_matches('=')
-        .replace('+', "-")
-        .replace('/', "_")
-}
-
-/// A JSON context padded with spaces to whole AES blocks, ending in '}'.
-fn block_aligned_context() -> Vec<u8> {
-    let mut p = CONTEXT.to_vec();
-    let aligned = p.len().div_ceil(padding::BLOCK) * padding::BLOCK;
-    while p.len() < aligned {
-        p.insert(p.len() - 1, b' ');
-    }
-    p
 }
 
 // ---- the cases ----------------------------------------------------------------
@@ -799,173 +780,6 @@ fn hand_written_cases() -> Vec<Case> {
             })
         }),
         // -- moveo context
-        case(
-            r::MOVEO_CONTEXT_INCOMPLETE,
-            "context without key and IV",
-            || {
-                let context = Ctx::good().claims();
-                moveo_claims(|c| {
-                    c.insert("context".into(), context.context.into());
-                })
-            },
-        ),
-        case(
-            r::MOVEO_CONTEXT_TYPE,
-            "context claim as a plain object",
-            || {
-                let context = Ctx::good().claims();
-                moveo_claims(|c| {
-                    context.insert_into(c);
-                    c.insert("context".into(), json!({"plan": "gold"}));
-                })
-            },
-        ),
-        case(
-            r::MOVEO_CONTEXT_BASE64URL,
-            "all three in unpadded base64url",
-            || {
-                Ctx::good().check_edited(|c| {
-                    for text in [&mut c.context, &mut c.encryption_key, &mut c.init_vector] {
-                        *text = to_url(text);
-                    }
-                    assert!(
-                        c.encryption_key.contains(['-', '_']) || c.encryption_key.len() % 4 != 0,
-                        "the key text must show a base64url trait"
-                    );
-                })
-            },
-        ),
-        case(
-            r::MOVEO_CONTEXT_BASE64,
-            "context wrapped at 76 characters (MIME)",
-            || {
-                Ctx::good().check_edited(|c| {
-                    assert!(c.encryption_key.len() > 76);
-                    c.encryption_key.insert_str(76, "\r\n");
-                })
-            },
-        ),
-        case(
-            r::MOVEO_CONTEXT_BASE64,
-            "a character outside base64 in init_vector",
-            || {
-                Ctx::good().check_edited(|c| {
-                    c.init_vector.replace_range(4..5, "*");
-                })
-            },
-        ),
-        case(
-            r::MOVEO_AES_KEY_AS_TEXT,
-            "AES-256 key sent as its hex text",
-            || {
-                let ctx = Ctx::good();
-                let hex: String = ctx.key.iter().map(|b| format!("{b:02x}")).collect();
-                Ctx {
-                    sent_key: Some(hex.into_bytes()),
-                    ..ctx
-                }
-                .check()
-            },
-        ),
-        case(
-            r::MOVEO_AES_KEY_AS_TEXT,
-            "AES-128 key sent as its hex text (32 characters, an AES-256 length)",
-            || {
-                let key = random(16, 17);
-                let hex: String = key.iter().map(|b| format!("{b:02x}")).collect();
-                Ctx {
-                    key,
-                    sent_key: Some(hex.into_bytes()),
-                    ..Ctx::good()
-                }
-                .check()
-            },
-        ),
-        case(r::MOVEO_AES_IV_AS_TEXT, "IV sent as its hex text", || {
-            let ctx = Ctx::good();
-            let hex: String = ctx.iv.iter().map(|b| format!("{b:02x}")).collect();
-            Ctx {
-                sent_iv: Some(hex.into_bytes()),
-                ..ctx
-            }
-            .check()
-        }),
-        case(
-            r::MOVEO_CONTEXT_LENGTH,
-            "context ciphertext cut by one byte",
-            || {
-                let ctx = Ctx::good();
-                let mut ciphertext = ctx.encrypt();
-                ciphertext.pop();
-                Ctx {
-                    ciphertext: Some(ciphertext),
-                    ..ctx
-                }
-                .check()
-            },
-        ),
-        case(r::MOVEO_CONTEXT_LENGTH, "empty context", || {
-            Ctx {
-                ciphertext: Some(Vec::new()),
-                ..Ctx::good()
-            }
-            .check()
-        }),
-        case(
-            r::MOVEO_CONTEXT_PADDING,
-            "aligned context with no padding (NoPadding)",
-            || {
-                let ctx = Ctx::good();
-                let ciphertext =
-                    crypto::cbc_encrypt_raw(&ctx.key, &ctx.iv, &block_aligned_context())
-                        .expect("CBC");
-                Ctx {
-                    ciphertext: Some(ciphertext),
-                    ..ctx
-                }
-                .check()
-            },
-        ),
-        case(r::MOVEO_CONTEXT_PADDING, "zero padding", || {
-            let ctx = Ctx::good();
-            let mut plaintext = CONTEXT.to_vec();
-            plaintext.resize(plaintext.len().div_ceil(16) * 16, 0);
-            let ciphertext = crypto::cbc_encrypt_raw(&ctx.key, &ctx.iv, &plaintext).expect("CBC");
-            Ctx {
-                ciphertext: Some(ciphertext),
-                ..ctx
-            }
-            .check()
-        }),
-        case(
-            r::MOVEO_CONTEXT_JSON,
-            "context that is a JSON string",
-            || {
-                Ctx {
-                    plaintext: br#""{\"plan\":\"gold\"}""#.to_vec(),
-                    ..Ctx::good()
-                }
-                .check()
-            },
-        ),
-        case(r::MOVEO_CONTEXT_JSON, "context in UTF-16", || {
-            let utf16: Vec<u8> = std::str::from_utf8(CONTEXT)
-                .expect("UTF-8")
-                .encode_utf16()
-                .flat_map(u16::to_le_bytes)
-                .collect();
-            Ctx {
-                plaintext: utf16,
-                ..Ctx::good()
-            }
-            .check()
-        }),
-        case(
-            r::MOVEO_CONTEXT_UNVERIFIED,
-            "context under a bad signature",
-            || check(Moveo, &Ctx::good().token_by(&keys().customer2, |_| {})),
-        )
-        .also(&[r::JWS_SIGNATURE_INVALID]),
         case(
             r::MOVEO_CONTEXT_UNVERIFIED,
             "context with no verify key",

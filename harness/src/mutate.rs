@@ -241,15 +241,42 @@ struct ContextMaking {
     for_other: bool,
     url_alphabet: bool,
     drop_iv: bool,
+    /// Pads the plaintext to whole blocks (PKCS#7 unless changed).
+    pad: fn(&[u8]) -> Vec<u8>,
     padding_last: Option<u8>,
     padding_inconsistent: bool,
     plaintext: Option<Vec<u8>>,
-    key_as_text: bool,
-    iv_as_text: bool,
+    /// The key sent as this text of its bytes instead of the bytes.
+    key_text: Option<SecretText>,
+    /// The IV sent as this text of its bytes instead of the bytes.
+    iv_text: Option<SecretText>,
     iv_zero: bool,
     drop_key: bool,
-    extra_byte: bool,
-    garbage_text: bool,
+    /// Edits the CBC ciphertext before it is encoded.
+    ciphertext: fn(&mut Vec<u8>),
+    /// Edits the three claims' texts once encoded.
+    texts: fn(&mut ContextClaims),
+}
+
+/// A text form of a secret's bytes, sent by mistake instead of them.
+#[derive(Clone, Copy)]
+enum SecretText {
+    /// Standard base64 (Node's `Buffer.from(key.toString('base64'))`).
+    Base64,
+    /// Lowercase hex (`key.toString('hex')`).
+    Hex,
+}
+
+impl SecretText {
+    fn of(self, secret: &[u8]) -> Vec<u8> {
+        match self {
+            SecretText::Base64 => b64::encode_std(secret).into_bytes(),
+            SecretText::Hex => secret
+                .iter()
+                .flat_map(|b| format!("{b:02x}").into_bytes())
+                .collect(),
+        }
+    }
 }
 
 impl Recipe<'_> {
@@ -354,6 +381,18 @@ impl Recipe<'_> {
             serde_json::from_str::<Map<String, Value>>(&header(self, "RS256")).unwrap_or_default();
         h.insert(name.into(), value);
         self.signed_with_header(&Value::Object(h).to_string())
+    }
+
+    /// A JWS of the claims, edited by `edit` (moveo's with a good
+    /// context), correctly signed and wrapped for the profile.
+    fn signed_claims_edited(
+        &mut self,
+        edit: impl FnOnce(&mut Map<String, Value>),
+    ) -> Result<String, CryptoFailure> {
+        let mut claims = self.signed_claims()?;
+        edit(&mut claims);
+        let payload = serde_json::to_vec(&claims).map_err(other)?;
+        self.signed_payload(&payload)
     }
 
     /// A JWE under another header, key transport and CEK size, its parts
@@ -479,15 +518,16 @@ impl Recipe<'_> {
             for_other: false,
             url_alphabet: false,
             drop_iv: false,
+            pad: crate::padding::pad,
             padding_last: None,
             padding_inconsistent: false,
             plaintext: None,
-            key_as_text: false,
-            iv_as_text: false,
+            key_text: None,
+            iv_text: None,
             iv_zero: false,
             drop_key: false,
-            extra_byte: false,
-            garbage_text: false,
+            ciphertext: |_| {},
+            texts: |_| {},
         };
         choose(&mut making);
         let plaintext = match making.plaintext.take() {
@@ -500,7 +540,7 @@ impl Recipe<'_> {
         if !making.iv_zero {
             self.rng.fill_bytes(&mut iv);
         }
-        let mut padded = crate::padding::pad(&plaintext);
+        let mut padded = (making.pad)(&plaintext);
         let n = padded.len();
         if let Some(last) = making.padding_last {
             padded[n - 1] = last;
@@ -525,27 +565,14 @@ impl Recipe<'_> {
             vec![9; 16]
         };
         let mut ciphertext = raw().cbc_encrypt_raw(&cbc_key, &cbc_iv, &padded)?;
-        if making.extra_byte {
-            ciphertext.truncate(16);
-            ciphertext.push(0);
-        }
+        (making.ciphertext)(&mut ciphertext);
         let target = if making.for_other {
             self.other.public()
         } else {
             self.recipient
         };
-        // The mistake of sending the base64 text of a secret instead of its
-        // bytes (Node's `Buffer.from(key.toString('base64'))`).
-        let sent_key = if making.key_as_text {
-            b64::encode_std(&key).into_bytes()
-        } else {
-            key.clone()
-        };
-        let sent_iv = if making.iv_as_text {
-            b64::encode_std(&iv).into_bytes()
-        } else {
-            iv.clone()
-        };
+        let sent_key = making.key_text.map_or_else(|| key.clone(), |t| t.of(&key));
+        let sent_iv = making.iv_text.map_or_else(|| iv.clone(), |t| t.of(&iv));
         let encrypted_key = raw().rsa_encrypt(target, making.scheme, &sent_key, &mut self.rng)?;
         let encrypted_iv = raw().rsa_encrypt(target, making.scheme, &sent_iv, &mut self.rng)?;
         let mut context = ContextClaims {
@@ -561,9 +588,7 @@ impl Recipe<'_> {
                 context.context.push('_');
             }
         }
-        if making.garbage_text {
-            context.context = "%%% not base64 %%%".into();
-        }
+        (making.texts)(&mut context);
         let mut claims = self.claims.clone();
         context.insert_into(&mut claims);
         if making.drop_iv {

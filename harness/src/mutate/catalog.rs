@@ -12,12 +12,13 @@
 use serde_json::{json, Map, Value};
 
 use super::{
-    deflate, header, non_canonical_tail, other, producer, raw, Mutation, Reach, BOTH, IADVIZE,
-    MOVEO,
+    deflate, header, non_canonical_tail, other, producer, raw, Mutation, Reach, SecretText, BOTH,
+    IADVIZE, MOVEO,
 };
 use crate::b64;
 use crate::backend::{Primitives, RsaScheme};
 use crate::mint::{self, IADVIZE_JWE_HEADER};
+use crate::padding::BLOCK;
 use crate::profile::{IADVIZE_USER_ID, IADVIZE_VISITOR_DATA};
 use crate::rules as r;
 
@@ -444,10 +445,10 @@ Published {
         |m| m.context_with(|c| c.scheme = RsaScheme::OaepSha256Mgf1Sha1);
     /// the AES key sent as its base64 text instead of its raw bytes
     "moveo.context.key_as_base64_text", MOVEO, r::MOVEO_AES_KEY_AS_TEXT;
-        |m| m.context_with(|c| c.key_as_text = true);
+        |m| m.context_with(|c| c.key_text = Some(SecretText::Base64));
     /// the IV sent as its base64 text instead of its raw bytes
     "moveo.context.iv_as_base64_text", MOVEO, r::MOVEO_AES_IV_AS_TEXT;
-        |m| m.context_with(|c| c.iv_as_text = true);
+        |m| m.context_with(|c| c.iv_text = Some(SecretText::Base64));
     /// an IV of 16 zero bytes (a fixed IV: equal contexts give equal ciphertexts)
     "moveo.context.iv_zero", MOVEO, r::MOVEO_AES_IV_ZERO;
         |m| m.context_with(|c| c.iv_zero = true);
@@ -456,9 +457,80 @@ Published {
         |m| m.context_with(|c| c.drop_key = true);
     /// a context ciphertext of 17 bytes (not whole AES blocks)
     "moveo.context.length", MOVEO, r::MOVEO_CONTEXT_LENGTH;
-        |m| m.context_with(|c| c.extra_byte = true);
+        |m| m.context_with(|c| c.ciphertext = |bytes| { bytes.truncate(16); bytes.push(0); });
     /// a context that is not base64 at all
     "moveo.context.not_base64", MOVEO, r::MOVEO_CONTEXT_BASE64;
-        |m| m.context_with(|c| c.garbage_text = true);
+        |m| m.context_with(|c| c.texts = |t| t.context = "%%% not base64 %%%".into());
+}RuleTests {
+    // -- the moveo context
+    /// context without encryption_key and init_vector
+    "moveo.context.alone", MOVEO, r::MOVEO_CONTEXT_INCOMPLETE;
+        |m| m.context_with(|c| { c.drop_key = true; c.drop_iv = true; });
+    /// a context claim that is the JSON object itself, not its encryption
+    "moveo.context.plain_object", MOVEO, r::MOVEO_CONTEXT_TYPE;
+        |m| m.signed_claims_edited(|c| { c.insert("context".into(), json!({"plan": "gold"})); });
+    /// context, encryption_key and init_vector all in unpadded base64url
+    "moveo.context.base64url_all", MOVEO, r::MOVEO_CONTEXT_BASE64URL;
+        |m| m.context_with(|c| c.texts = |t| {
+            for text in [&mut t.context, &mut t.encryption_key, &mut t.init_vector] {
+                *text = text.trim_end_matches('=').replace('+', "-").replace('/', "_");
+            }
+        });
+    /// encryption_key's base64 broken after 76 characters by CRLF (a MIME encoder)
+    "moveo.context.mime_lines", MOVEO, r::MOVEO_CONTEXT_BASE64;
+        |m| m.context_with(|c| c.texts = |t| {
+            if t.encryption_key.len() > 76 {
+                t.encryption_key.insert_str(76, "\r\n");
+            }
+        });
+    /// a `*` inside init_vector's base64
+    "moveo.context.iv_not_base64", MOVEO, r::MOVEO_CONTEXT_BASE64;
+        |m| m.context_with(|c| c.texts = |t| t.init_vector.replace_range(4..5, "*"));
+    /// an AES-256 key sent as its hex text (64 bytes) instead of its raw bytes
+    "moveo.context.key_as_hex_text", MOVEO, r::MOVEO_AES_KEY_AS_TEXT;
+        |m| m.context_with(|c| { c.key_len = 32; c.key_text = Some(SecretText::Hex); });
+    /// an AES-128 key sent as its hex text: 32 bytes, the length of an AES-256 key
+    "moveo.context.key_128_as_hex_text", MOVEO, r::MOVEO_AES_KEY_AS_TEXT;
+        |m| m.context_with(|c| { c.key_len = 16; c.key_text = Some(SecretText::Hex); });
+    /// the IV sent as its hex text instead of its raw bytes
+    "moveo.context.iv_as_hex_text", MOVEO, r::MOVEO_AES_IV_AS_TEXT;
+        |m| m.context_with(|c| c.iv_text = Some(SecretText::Hex));
+    /// a context ciphertext cut by one byte
+    "moveo.context.truncated", MOVEO, r::MOVEO_CONTEXT_LENGTH;
+        |m| m.context_with(|c| c.ciphertext = |bytes| { bytes.pop(); });
+    /// an empty context
+    "moveo.context.empty", MOVEO, r::MOVEO_CONTEXT_LENGTH;
+        |m| m.context_with(|c| c.ciphertext = Vec::clear);
+    /// a context JSON padded with spaces to whole blocks and encrypted with no padding (NoPadding)
+    "moveo.context.no_padding", MOVEO, r::MOVEO_CONTEXT_PADDING;
+        |m| m.context_with(|c| c.pad = |json| {
+            let mut aligned = json.to_vec();
+            while !aligned.len().is_multiple_of(BLOCK) {
+                aligned.insert(aligned.len().saturating_sub(1), b' ');
+            }
+            aligned
+        });
+    /// a context padded with zero bytes instead of PKCS#7
+    "moveo.context.zero_padding", MOVEO, r::MOVEO_CONTEXT_PADDING;
+        |m| m.context_with(|c| c.pad = |json| {
+            let mut padded = json.to_vec();
+            padded.resize(json.len().div_ceil(BLOCK) * BLOCK, 0);
+            padded
+        });
+    /// a context that decrypts to a JSON string holding the object's text
+    "moveo.context.json_string", MOVEO, r::MOVEO_CONTEXT_JSON;
+        |m| m.context_with(|c| c.plaintext = Some(br#""{\"plan\":\"gold\"}""#.to_vec()));
+    /// a context object encoded in UTF-16 instead of UTF-8
+    "moveo.context.utf16", MOVEO, r::MOVEO_CONTEXT_JSON;
+        |m| {
+            let utf16 = m.context_object().to_string().encode_utf16().flat_map(u16::to_le_bytes).collect();
+            m.context_with(|c| c.plaintext = Some(utf16))
+        };
+    /// a good context under a signature by another key: a receiver must not decrypt it
+    "moveo.context.unverified", MOVEO, r::MOVEO_CONTEXT_UNVERIFIED, also [r::JWS_SIGNATURE_INVALID];
+        |m| {
+            let key = m.other.clone();
+            m.jws_with(&header(m, "RS256"), move |_, input| producer().rs256_sign(&key, input))
+        };
 }
 }
