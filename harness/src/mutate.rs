@@ -395,6 +395,45 @@ impl Recipe<'_> {
         self.signed_payload(&payload)
     }
 
+    /// A good JWS whose encoded header and claims texts are edited, then
+    /// signed as edited: the signature covers the text as sent, so only
+    /// the edit can be at fault.
+    fn signed_over(
+        &mut self,
+        edit: impl FnOnce(&mut String, &mut String) -> Result<(), CryptoFailure>,
+    ) -> Result<String, CryptoFailure> {
+        let claims = self.signed_claims()?;
+        let mut head = b64::encode_url(header(self, "RS256").as_bytes());
+        let mut payload = b64::encode_url(&serde_json::to_vec(&claims).map_err(other)?);
+        edit(&mut head, &mut payload)?;
+        let input = format!("{head}.{payload}");
+        let signature = producer().rs256_sign(self.customer, input.as_bytes())?;
+        let jws = mint::jws_with_signature(&input, &signature);
+        self.wrap(&jws)
+    }
+
+    /// A good JWS with the text of its signature segment edited, wrapped
+    /// for the profile.
+    fn signature_text(&mut self, edit: impl FnOnce(&mut String)) -> Result<String, CryptoFailure> {
+        let jws = self.good_jws()?;
+        let (input, signature) = jws.rsplit_once('.').unwrap_or((&jws, ""));
+        let mut signature = signature.to_owned();
+        edit(&mut signature);
+        self.wrap(&format!("{input}.{signature}"))
+    }
+
+    /// A good iAdvize JWE (RSA-OAEP-256, A256GCM) of any plaintext under
+    /// any header.
+    fn jwe_of(&mut self, header: &str, plaintext: &[u8]) -> Result<String, CryptoFailure> {
+        mint::jwe(
+            producer(),
+            self.recipient,
+            header.as_bytes(),
+            plaintext,
+            &mut self.rng,
+        )
+    }
+
     /// A JWE under another header, key transport and CEK size, its parts
     /// then edited.
     fn jwe_custom(

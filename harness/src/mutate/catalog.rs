@@ -462,6 +462,101 @@ Published {
     "moveo.context.not_base64", MOVEO, r::MOVEO_CONTEXT_BASE64;
         |m| m.context_with(|c| c.texts = |t| t.context = "%%% not base64 %%%".into());
 }RuleTests {
+    // -- token shape, base64url, JSON
+    /// a JWE (iAdvize's five segments) where a signed JWT is expected
+    "token.segments.jwe", MOVEO, r::TOKEN_SEGMENTS;
+        |m| {
+            let jws = m.good_jws()?;
+            m.jwe_of(IADVIZE_JWE_HEADER, jws.as_bytes())
+        };
+    /// a JWS's header and claims without its signature: two segments
+    "token.segments.two", IADVIZE, r::TOKEN_SEGMENTS;
+        |m| {
+            let jws = m.good_jws()?;
+            Ok(jws.rsplit_once('.').map_or(jws.clone(), |(input, _)| input.to_owned()))
+        };
+    /// the claims segment in the standard alphabet (`+`, `/`), signed as sent
+    "jws.b64.standard_alphabet_signed", MOVEO, r::B64_ALPHABET;
+        |m| {
+            // `???` on a 3-byte boundary encodes to `Pz8/`, and five in a
+            // row hold one in any alignment.
+            m.claims.insert("jti".into(), json!("?????>>>>>"));
+            m.signed_over(|_, payload| {
+                if !payload.contains(['-', '_']) {
+                    return Err(other("no `-` or `_` in the claims segment"));
+                }
+                *payload = payload.replace('-', "+").replace('_', "/");
+                Ok(())
+            })
+        };
+    /// a line break inside the claims segment, signed as sent
+    "jws.b64.whitespace_signed", MOVEO, r::B64_WHITESPACE;
+        |m| m.signed_over(|_, payload| { payload.insert(payload.len().min(40), '\n'); Ok(()) });
+    /// a `*` inside the signature segment
+    "jws.b64.invalid_character", MOVEO, r::B64_INVALID;
+        |m| m.signature_text(|s| s.replace_range(10..11, "*"));
+    /// a signature segment of an impossible length (4n + 1 characters)
+    "jws.b64.impossible_length", MOVEO, r::B64_INVALID;
+        |m| m.signature_text(|s| s.truncate(s.len() - s.len() % 4 + 1));
+    /// claims that are not JSON (the closing brace missing), signed as sent
+    "json.claims.syntax", MOVEO, r::JSON_SYNTAX;
+        |m| {
+            let mut payload = serde_json::to_vec(&m.signed_claims()?).map_err(other)?;
+            payload.pop();
+            m.signed_payload(&payload)
+        };
+    /// a header written by hand with single quotes (`{'alg':'RS256',…}`), signed as sent
+    "jws.header.single_quotes", MOVEO, r::JSON_SYNTAX;
+        |m| {
+            let h = header(m, "RS256").replace('"', "'");
+            m.signed_with_header(&h)
+        };
+    /// claims that are a JSON string
+    "json.claims.string", IADVIZE, r::JSON_NOT_OBJECT;
+        |m| m.signed_payload(br#""user-1""#);
+    /// the claims name userId twice, once with its slashes escaped
+    /// (`https:\/\/iadvize.com\/userId`): one name to a JSON parser
+    "json.duplicate_member.escaped", IADVIZE, r::JSON_DUPLICATE;
+        |m| {
+            let mut text = serde_json::to_string(&m.claims).map_err(other)?;
+            text.pop();
+            text.push_str(r#","https:\/\/iadvize.com\/userId":"bob"}"#);
+            m.signed_payload(text.as_bytes())
+        };
+    // -- the JWS header and signature
+    /// the header carries the customer's own public key as `jwk`: the signature verifies, but
+    /// a receiver must not take keys from the token
+    "jws.header.jwk", MOVEO, r::JOSE_KEY_IN_HEADER;
+        |m| {
+            let jwk = crate::keys::public_jwk(m.customer.public());
+            m.jws_header_member("jwk", jwk)
+        };
+    /// HS256 with a shared secret
+    "jws.alg.hs256", MOVEO, r::JWS_ALG_HMAC;
+        |m| {
+            let h = header(m, "HS256");
+            m.jws_with(&h, |_, input| raw().hmac("HS256", b"a shared secret", input))
+        };
+    /// alg RS512 over an RS256 signature
+    "jws.alg.rs512_header", MOVEO, r::JWS_ALG_UNEXPECTED;
+        |m| {
+            let h = header(m, "RS512");
+            m.signed_with_header(&h)
+        };
+    /// alg PS256 with a PS256 signature
+    "jws.alg.ps256", MOVEO, r::JWS_ALG_UNEXPECTED, also [r::JWS_SIGNATURE_PSS];
+        |m| {
+            let key = m.customer.clone();
+            m.jws_with(&header(m, "PS256"), move |rng, input| raw().ps256_sign(&key, input, rng))
+        };
+    /// HS512 keyed with the customer's public key DER (key confusion)
+    "jws.alg.hs512_public_key_der", IADVIZE, r::JWS_SIGNATURE_KEY_CONFUSION,
+        also [r::JWS_ALG_HMAC];
+        |m| {
+            let der = m.customer.public().spki_der().to_vec();
+            let h = header(m, "HS512");
+            m.jws_with(&h, move |_, input| raw().hmac("HS512", &der, input))
+        };
     // -- the moveo context
     /// context without encryption_key and init_vector
     "moveo.context.alone", MOVEO, r::MOVEO_CONTEXT_INCOMPLETE;
