@@ -442,8 +442,6 @@ fn catalogue_cases() -> Vec<Case> {
 }
 
 fn hand_written_cases() -> Vec<Case> {
-    let jwe_header =
-        |extra: &str| format!(r#"{{"alg":"RSA-OAEP-256","enc":"A256GCM","cty":"JWT"{extra}}}"#);
     vec![
         // -- token shape
         case(r::TOKEN_SIZE, "moveo token over 64 KiB", || {
@@ -471,84 +469,6 @@ fn hand_written_cases() -> Vec<Case> {
         }),
         // -- JOSE header
         // -- iadvize JWE
-        case(r::JWE_ZIP, "JWE header with zip", move || {
-            iadvize_jwe(&jwe_header(r#","zip":"DEF""#), inner_jws().as_bytes())
-        }),
-        case(
-            r::JWE_ALG_RSA_OAEP,
-            "alg RSA-OAEP, CEK wrapped with OAEP-256",
-            || {
-                jwe_checked(
-                    r#"{"alg":"RSA-OAEP","enc":"A256GCM","cty":"JWT"}"#,
-                    RsaScheme::OaepSha256,
-                    32,
-                    |_| {},
-                )
-            },
-        )
-        .also(&[r::JWE_KEY_UNDECRYPTABLE]),
-        case(
-            r::JWE_ALG_UNSUPPORTED,
-            "alg RSA_OAEP_256 (misspelt)",
-            || {
-                jwe_checked(
-                    r#"{"alg":"RSA_OAEP_256","enc":"A256GCM","cty":"JWT"}"#,
-                    RsaScheme::OaepSha256,
-                    32,
-                    |_| {},
-                )
-            },
-        ),
-        case(r::JWE_ENC, "enc missing", || {
-            iadvize_jwe(
-                r#"{"alg":"RSA-OAEP-256","cty":"JWT"}"#,
-                inner_jws().as_bytes(),
-            )
-        }),
-        case(r::JWE_CTY_WRONG, "cty JSON on a JWS plaintext", move || {
-            iadvize_jwe(
-                r#"{"alg":"RSA-OAEP-256","enc":"A256GCM","cty":"JSON"}"#,
-                inner_jws().as_bytes(),
-            )
-        }),
-        case(
-            r::JWE_KEY_UNDECRYPTABLE,
-            "CEK wrapped to another key",
-            || {
-                jwe_checked(IADVIZE_JWE_HEADER, RsaScheme::OaepSha256, 32, |parts| {
-                    parts.encrypted_key = crypto::rsa_encrypt(
-                        keys().customer2.public(),
-                        RsaScheme::OaepSha256,
-                        &random(32, 5),
-                        &mut rng(),
-                    )
-                    .expect("wrap");
-                })
-            },
-        ),
-        case(r::JWE_KEY_UNDECRYPTABLE, "encrypted key truncated", || {
-            jwe_checked(IADVIZE_JWE_HEADER, RsaScheme::OaepSha256, 32, |parts| {
-                parts.encrypted_key.pop();
-            })
-        }),
-        case(r::IADVIZE_BARE_CLAIMS, "JWE of bare claims, no cty", || {
-            iadvize_jwe(
-                r#"{"alg":"RSA-OAEP-256","enc":"A256GCM"}"#,
-                &bytes(&claims(Iadvize)),
-            )
-        })
-        .also(&[r::JWE_CTY_MISSING]),
-        case(r::IADVIZE_NOT_JWS, "JWE of a JWE", || {
-            iadvize_jwe(
-                IADVIZE_JWE_HEADER,
-                iadvize_token(&claims(Iadvize)).as_bytes(),
-            )
-        }),
-        case(
-            r::IADVIZE_NOT_JWS,
-            "JWE of bytes that are not UTF-8",
-            || iadvize_jwe(IADVIZE_JWE_HEADER, &[0xff, 0xfe, 0x00, 0x2e]),
-        ),
         // -- JWS alg and signature
         case(
             r::KEY_SIZE,

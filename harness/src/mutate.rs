@@ -434,6 +434,13 @@ impl Recipe<'_> {
         )
     }
 
+    /// Fresh random bytes.
+    fn random(&mut self, len: usize) -> Vec<u8> {
+        let mut bytes = vec![0u8; len];
+        self.rng.fill_bytes(&mut bytes);
+        bytes
+    }
+
     /// A JWE under another header, key transport and CEK size, its parts
     /// then edited.
     fn jwe_custom(

@@ -557,6 +557,51 @@ Published {
             let h = header(m, "HS512");
             m.jws_with(&h, move |_, input| raw().hmac("HS512", &der, input))
         };
+    // -- the iAdvize JWE
+    /// zip DEF in the JWE header over a JWS that is not compressed
+    "jwe.zip.uncompressed", IADVIZE, r::JWE_ZIP;
+        |m| m.jwe_made(r#"{"alg":"RSA-OAEP-256","enc":"A256GCM","cty":"JWT","zip":"DEF"}"#, RsaScheme::OaepSha256, 32);
+    /// alg RSA-OAEP (SHA-1) in the header, but the key wrapped with RSA-OAEP-256
+    "jwe.alg.rsa_oaep_header", IADVIZE, r::JWE_ALG_RSA_OAEP, also [r::JWE_KEY_UNDECRYPTABLE];
+        |m| m.jwe_made(r#"{"alg":"RSA-OAEP","enc":"A256GCM","cty":"JWT"}"#, RsaScheme::OaepSha256, 32);
+    /// alg RSA_OAEP_256: RSA-OAEP-256 misspelt
+    "jwe.alg.misspelt", IADVIZE, r::JWE_ALG_UNSUPPORTED;
+        |m| m.jwe_made(r#"{"alg":"RSA_OAEP_256","enc":"A256GCM","cty":"JWT"}"#, RsaScheme::OaepSha256, 32);
+    /// a JWE header without enc
+    "jwe.enc.missing", IADVIZE, r::JWE_ENC;
+        |m| {
+            let jws = m.good_jws()?;
+            m.jwe_of(r#"{"alg":"RSA-OAEP-256","cty":"JWT"}"#, jws.as_bytes())
+        };
+    /// cty JSON over a JWS (a nested JWT says cty JWT)
+    "jwe.cty.json", IADVIZE, r::JWE_CTY_WRONG;
+        |m| m.jwe_made(r#"{"alg":"RSA-OAEP-256","enc":"A256GCM","cty":"JSON"}"#, RsaScheme::OaepSha256, 32);
+    /// an encrypted key made for another RSA key than the recipient's
+    "jwe.encrypted_key.other_key", IADVIZE, r::JWE_KEY_UNDECRYPTABLE;
+        |m| {
+            let cek = m.random(32);
+            let wrapped = raw().rsa_encrypt(m.other.public(), RsaScheme::OaepSha256, &cek, &mut m.rng)?;
+            m.jwe_custom(IADVIZE_JWE_HEADER, RsaScheme::OaepSha256, 32, |p| p.encrypted_key = wrapped)
+        };
+    /// the encrypted key's last byte cut off
+    "jwe.encrypted_key.truncated", IADVIZE, r::JWE_KEY_UNDECRYPTABLE;
+        |m| m.jwe_custom(IADVIZE_JWE_HEADER, RsaScheme::OaepSha256, 32, |p| { p.encrypted_key.pop(); });
+    /// the JWE carries the claims JSON instead of a signed JWS, and its header no cty
+    "iadvize.payload.bare_claims_no_cty", IADVIZE, r::IADVIZE_BARE_CLAIMS,
+        also [r::JWE_CTY_MISSING];
+        |m| {
+            let claims = serde_json::to_vec(&m.claims).map_err(other)?;
+            m.jwe_of(r#"{"alg":"RSA-OAEP-256","enc":"A256GCM"}"#, &claims)
+        };
+    /// the JWE carries another JWE instead of a JWS
+    "iadvize.payload.nested_jwe", IADVIZE, r::IADVIZE_NOT_JWS;
+        |m| {
+            let inner = m.good()?;
+            m.jwe_of(IADVIZE_JWE_HEADER, inner.as_bytes())
+        };
+    /// the JWE carries bytes that are not UTF-8
+    "iadvize.payload.not_utf8", IADVIZE, r::IADVIZE_NOT_JWS;
+        |m| m.jwe_of(IADVIZE_JWE_HEADER, &[0xff, 0xfe, 0x00, 0x2e]);
     // -- the moveo context
     /// context without encryption_key and init_vector
     "moveo.context.alone", MOVEO, r::MOVEO_CONTEXT_INCOMPLETE;
