@@ -10,26 +10,18 @@
 use std::collections::BTreeSet;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use jose_harness::b64;
-use jose_harness::backend::reference::{self as crypto, RsaScheme};
-use jose_harness::backend::JweParts;
 use jose_harness::findings::{Report, Verdict};
-use jose_harness::keys::{PrivateKey, PublicKey};
-use jose_harness::mint::{
-    self, ContextClaims, IADVIZE_JWE_HEADER, IADVIZE_JWS_HEADER, MOVEO_JWS_HEADER,
-};
+use jose_harness::mint::{self, IADVIZE_JWS_HEADER, MOVEO_JWS_HEADER};
 use jose_harness::mutate::{self, Recipe};
 use jose_harness::profile::Profile::{self, Iadvize, Moveo};
 use jose_harness::profile::{IADVIZE_USER_ID, IADVIZE_VISITOR_DATA};
-use jose_harness::rng::HarnessRng;
 use jose_harness::rules::{self as r, Rule, Severity};
 use jose_harness_tests::*;
-use rand::RngCore;
 use serde_json::{json, Map, Value};
 
 type Claims = Map<String, Value>;
 
-// ---- the table's machinery ------------------------------------------------
+// ---- a case and its assertions ----------------------------------------------
 
 /// One token (or key situation) made to trip `rule`.
 struct Case {
@@ -56,11 +48,6 @@ fn case(rule: Rule, name: &str, build: impl Fn() -> Report + 'static) -> Case {
 }
 
 impl Case {
-    fn also(mut self, rules: &[Rule]) -> Self {
-        self.also.extend_from_slice(rules);
-        self
-    }
-
     fn verdict(mut self, verdict: Verdict) -> Self {
         self.verdict = Some(verdict);
         self
@@ -175,56 +162,11 @@ fn serious(report: &Report) -> Vec<&'static str> {
 
 // ---- token builders --------------------------------------------------------
 
-fn bytes(claims: &Claims) -> Vec<u8> {
-    serde_json::to_vec(claims).expect("claims serialize")
-}
-
 /// The default claims of `profile`, edited.
 fn with(profile: Profile, edit: impl FnOnce(&mut Claims)) -> Claims {
     let mut c = claims(profile);
     edit(&mut c);
     c
-}
-
-/// RS256 by `key` over the given segment texts, which may be flawed: the
-/// signature covers the text as sent, so only the flaw can fire.
-fn sign_text(key: &PrivateKey, header: &str, payload: &str) -> String {
-    let input = format!("{header}.{payload}");
-    let signature = reference()
-        .rs256_sign(key, input.as_bytes())
-        .expect("RS256 sign");
-    mint::jws_with_signature(&input, &signature)
-}
-
-/// RS256 JWS by the customer key over arbitrary header and payload bytes.
-fn jws(header: &str, payload: &[u8]) -> String {
-    mint::jws_rs256(reference(), &keys().customer, header.as_bytes(), payload).expect("RS256 JWS")
-}
-
-/// The default moveo token: its signing input and RS256 signature.
-fn moveo_parts() -> (String, Vec<u8>) {
-    let input = mint::signing_input(MOVEO_JWS_HEADER.as_bytes(), &bytes(&claims(Moveo)));
-    let signature = reference()
-        .rs256_sign(&keys().customer, input.as_bytes())
-        .expect("RS256 sign");
-    (input, signature)
-}
-
-/// A moveo token with its signature segment replaced by `edit` of the
-/// canonical one.
-fn moveo_signature_text(edit: impl FnOnce(String) -> String) -> Report {
-    let (input, signature) = moveo_parts();
-    check(
-        Moveo,
-        &format!("{input}.{}", edit(b64::encode_url(&signature))),
-    )
-}
-
-/// A moveo token with the signing input and a signature of bytes `signature`.
-fn moveo_signed_with(header: &str, signature: impl FnOnce(&str) -> Vec<u8>) -> Report {
-    let input = mint::signing_input(header.as_bytes(), &bytes(&claims(Moveo)));
-    let signature = signature(&input);
-    check(Moveo, &mint::jws_with_signature(&input, &signature))
 }
 
 fn moveo_claims(edit: impl FnOnce(&mut Claims)) -> Report {
@@ -237,144 +179,14 @@ fn iadvize_claims(edit: impl FnOnce(&mut Claims)) -> Report {
 
 /// A moveo token: the default header, these payload bytes.
 fn moveo_payload(payload: &[u8]) -> Report {
-    check(Moveo, &jws(MOVEO_JWS_HEADER, payload))
-}
-
-/// The correct inner JWS of an iadvize token.
-fn inner_jws() -> String {
-    jws(IADVIZE_JWS_HEADER, &bytes(&claims(Iadvize)))
-}
-
-/// A correct JWE (RSA-OAEP-256 + A256GCM) of any plaintext under any header.
-fn iadvize_jwe(header: &str, plaintext: &[u8]) -> Report {
-    let token = mint::jwe(
+    let token = mint::jws_rs256(
         reference(),
-        keys().recipient.public(),
-        header.as_bytes(),
-        plaintext,
-        &mut rng(),
+        &keys().customer,
+        MOVEO_JWS_HEADER.as_bytes(),
+        payload,
     )
-    .expect("JWE");
-    check(Iadvize, &token)
-}
-
-/// A JWE of the correct inner JWS built piece by piece: the CEK
-/// (`cek_len` bytes) wrapped to the recipient with `scheme`, A*GCM under
-/// `header` as AAD, then `tweak` applied to the binary parts.
-fn jwe_by_hand(
-    header: &str,
-    scheme: RsaScheme,
-    cek_len: usize,
-    tweak: impl FnOnce(&mut JweParts),
-) -> String {
-    let protected = b64::encode_url(header.as_bytes());
-    let mut parts = crypto::jwe_encrypt_with(
-        keys().recipient.public(),
-        scheme,
-        cek_len,
-        &protected,
-        inner_jws().as_bytes(),
-        &mut rng(),
-    )
-    .expect("JWE by hand");
-    tweak(&mut parts);
-    mint::jwe_compact(&protected, &parts)
-}
-
-fn jwe_checked(
-    header: &str,
-    scheme: RsaScheme,
-    cek_len: usize,
-    tweak: impl FnOnce(&mut JweParts),
-) -> Report {
-    check(Iadvize, &jwe_by_hand(header, scheme, cek_len, tweak))
-}
-
-/// Reproducible random bytes.
-fn random(len: usize, seed: u64) -> Vec<u8> {
-    let mut out = vec![0u8; len];
-    HarnessRng::from_seed(seed).fill_bytes(&mut out);
-    out
-}
-
-/// The context object of the moveo cases.
-const CONTEXT: &[u8] = br#"{"plan":"gold","customer_since":"2021-03-04"}"#;
-
-/// A moveo context built piece by piece; each case changes one piece.
-#[derive(Clone)]
-struct Ctx {
-    /// The AES key the context is encrypted with.
-    key: Vec<u8>,
-    /// The CBC IV.
-    iv: Vec<u8>,
-    /// The plaintext (PKCS#7 padded before CBC unless `ciphertext` is set).
-    plaintext: Vec<u8>,
-    /// The ciphertext sent, when not CBC-PKCS#7 of `plaintext`.
-    ciphertext: Option<Vec<u8>>,
-    /// The bytes RSA-encrypted as the key, when not `key`.
-    sent_key: Option<Vec<u8>>,
-    /// The bytes RSA-encrypted as the IV, when not `iv`.
-    sent_iv: Option<Vec<u8>>,
-    /// The RSA scheme of both.
-    scheme: RsaScheme,
-    /// Whom they are encrypted to.
-    to: &'static PublicKey,
-}
-
-impl Ctx {
-    fn good() -> Self {
-        Ctx {
-            key: random(32, 11),
-            iv: random(16, 12),
-            plaintext: CONTEXT.to_vec(),
-            ciphertext: None,
-            sent_key: None,
-            sent_iv: None,
-            scheme: RsaScheme::OaepSha256,
-            to: keys().recipient.public(),
-        }
-    }
-
-    fn encrypt(&self) -> Vec<u8> {
-        crypto::cbc_encrypt_pkcs7(&self.key, &self.iv, &self.plaintext).expect("AES-CBC")
-    }
-
-    fn claims(&self) -> ContextClaims {
-        let mut rng = rng();
-        let mut wrap = |data: &[u8]| {
-            b64::encode_std(
-                &crypto::rsa_encrypt(self.to, self.scheme, data, &mut rng).expect("RSA encrypt"),
-            )
-        };
-        ContextClaims {
-            context: b64::encode_std(&self.ciphertext.clone().unwrap_or_else(|| self.encrypt())),
-            encryption_key: wrap(self.sent_key.as_deref().unwrap_or(&self.key)),
-            init_vector: wrap(self.sent_iv.as_deref().unwrap_or(&self.iv)),
-        }
-    }
-
-    /// The moveo token carrying the (edited) context claims, signed by `signer`.
-    fn token_by(&self, signer: &PrivateKey, edit: impl FnOnce(&mut ContextClaims)) -> String {
-        let mut context = self.claims();
-        edit(&mut context);
-        let mut claims = claims(Moveo);
-        context.insert_into(&mut claims);
-        mint::jws_rs256(
-            reference(),
-            signer,
-            MOVEO_JWS_HEADER.as_bytes(),
-            &bytes(&claims),
-        )
-        .expect("RS256 JWS")
-    }
-
-    fn check_edited(&self, edit: impl FnOnce(&mut ContextClaims)) -> Report {
-        check(Moveo, &self.token_by(&keys().customer, edit))
-    }
-
-    fn check(&self) -> Report {
-        self.check_edited(|_| {})
-    }
+    .expect("RS256 JWS");
+    check(Moveo, &token)
 }
 
 // ---- the cases ----------------------------------------------------------------
@@ -441,16 +253,23 @@ fn catalogue_cases() -> Vec<Case> {
         .collect()
 }
 
+/// The situations that are not a token made from a catalogue recipe,
+/// written here by hand:
+/// - `token.size`, `json.depth`, `json.members`: the harness's own
+///   resource bounds (`Limits`), not a mistake of a minting library; a
+///   receiver's limits are its own, so they are no negative vector;
+/// - `key.size` (twice): a 1024-bit signing or recipient key, which is the
+///   keys the token is checked with, and a recipe's keys are the bundled
+///   2048-bit ones;
+/// - `moveo.context.unverified` without a verify key: a good token checked
+///   with a key missing (verdict incomplete), which no token can express.
 fn hand_written_cases() -> Vec<Case> {
     vec![
-        // -- token shape
         case(r::TOKEN_SIZE, "moveo token over 64 KiB", || {
             moveo_claims(|c| {
                 c.insert("jti".into(), "x".repeat(70_000).into());
             })
         }),
-        // -- base64url
-        // -- JSON
         case(r::JSON_DEPTH, "claims nested 40 deep", || {
             let payload = format!(
                 r#"{{"iss":"c","sub":"u","exp":{},"jti":{}1{}}}"#,
@@ -467,9 +286,6 @@ fn hand_written_cases() -> Vec<Case> {
             }
             moveo_payload(claims.to_string().as_bytes())
         }),
-        // -- JOSE header
-        // -- iadvize JWE
-        // -- JWS alg and signature
         case(
             r::KEY_SIZE,
             "moveo signed and verified with a 1024-bit key",
@@ -508,83 +324,11 @@ fn hand_written_cases() -> Vec<Case> {
                 )
             },
         ),
-        // -- time claims
-        case(r::CLAIMS_TIME_TYPE, "iat as a date string", || {
-            iadvize_claims(|c| {
-                c.insert("iat".into(), "2023-11-14T22:13:20Z".into());
-            })
-        }),
-        case(r::CLAIMS_TIME_RANGE, "exp in milliseconds", || {
-            moveo_claims(|c| {
-                c.insert("exp".into(), ((NOW + 60) * 1000).into());
-            })
-        }),
-        case(r::CLAIMS_TIME_RANGE, "negative iat", || {
-            moveo_claims(|c| {
-                c.insert("iat".into(), (-1).into());
-            })
-        }),
-        case(r::CLAIMS_TIME_NON_INTEGER, "fractional nbf", || {
-            iadvize_claims(|c| {
-                c.insert("nbf".into(), json!(NOW as f64 - 0.25));
-            })
-        }),
-        case(r::CLAIMS_IAT_FUTURE, "iat 30 s ahead", || {
-            moveo_claims(|c| {
-                c.insert("iat".into(), (NOW + 30).into());
-            })
-        }),
-        // -- iadvize claims
-        case(r::IADVIZE_USERID_MISSING, "unprefixed userId only", || {
-            iadvize_claims(|c| {
-                c.remove(IADVIZE_USER_ID);
-                c.insert("userId".into(), "user-1".into());
-            })
-        })
-        .also(&[r::IADVIZE_UNPREFIXED]),
-        case(
-            r::IADVIZE_USERID_LENGTH,
-            "userId of 256 ASCII characters",
-            || {
-                iadvize_claims(|c| {
-                    c.insert(IADVIZE_USER_ID.into(), "u".repeat(256).into());
-                })
-            },
-        ),
-        case(
-            r::IADVIZE_VISITORDATA_UNKNOWN,
-            "visitorData.nickname",
-            || {
-                iadvize_claims(|c| {
-                    c.insert(
-                        IADVIZE_VISITOR_DATA.into(),
-                        json!({"firstName": "Ada", "nickname": "ada"}),
-                    );
-                })
-            },
-        ),
-        case(r::IADVIZE_UNPREFIXED, "unprefixed custom claim", || {
-            iadvize_claims(|c| {
-                c.insert("plan".into(), "gold".into());
-            })
-        }),
-        // -- moveo claims
-        case(r::MOVEO_ISS_TYPE, "empty iss", || {
-            moveo_claims(|c| {
-                c.insert("iss".into(), "".into());
-            })
-        }),
-        case(r::MOVEO_ISS_TYPE, "numeric iss", || {
-            moveo_claims(|c| {
-                c.insert("iss".into(), 7.into());
-            })
-        }),
-        // -- moveo context
         case(
             r::MOVEO_CONTEXT_UNVERIFIED,
             "context with no verify key",
             || {
-                let token = Ctx::good().token_by(&keys().customer, |_| {});
+                let token = moveo_token(&claims(Moveo), Some(&json!({"plan": "gold"})));
                 check_with(reference(), Moveo, &token, None, Some(&keys().recipient))
             },
         )
@@ -720,44 +464,6 @@ fn good_tokens_of_both_profiles_pass() {
                 "the context decrypts"
             );
         }
-    );
-}
-
-/// The by-hand builders the cases mutate produce clean tokens when they
-/// mutate nothing, so each case's finding comes from its one mistake.
-#[test]
-fn unmutated_builders_give_clean_tokens() {
-    assert_clean(
-        "JWE by hand",
-        &jwe_checked(IADVIZE_JWE_HEADER, RsaScheme::OaepSha256, 32, |_| {}),
-    );
-    assert_clean("moveo context by hand", &Ctx::good().check());
-    assert_clean(
-        "moveo context by hand, AES-128",
-        &Ctx {
-            key: random(16, 15),
-            ..Ctx::good()
-        }
-        .check(),
-    );
-    assert_clean("moveo signature text", &moveo_signature_text(|t| t));
-    assert_clean(
-        "moveo signed_with RS256",
-        &moveo_signed_with(MOVEO_JWS_HEADER, |input| {
-            reference()
-                .rs256_sign(&keys().customer, input.as_bytes())
-                .expect("sign")
-        }),
-    );
-    let header = b64::encode_url(MOVEO_JWS_HEADER.as_bytes());
-    let payload = b64::encode_url(&bytes(&claims(Moveo)));
-    assert_clean(
-        "sign_text",
-        &check(Moveo, &sign_text(&keys().customer, &header, &payload)),
-    );
-    assert_clean(
-        "iadvize_jwe of the inner JWS",
-        &iadvize_jwe(IADVIZE_JWE_HEADER, inner_jws().as_bytes()),
     );
 }
 

@@ -667,6 +667,102 @@ mod tests {
         assert!(ids.iter().all(|id| id.contains('.')), "{ids:?}");
     }
 
+    /// The builders the entries make their mistakes with give clean
+    /// tokens when asked for none, so an entry's findings come from its
+    /// one mistake.
+    #[test]
+    fn unmutated_builders_give_clean_tokens() {
+        use crate::check::{check, CheckOptions};
+        use crate::findings::Verdict;
+        use crate::rules::Severity;
+        let key = |name| {
+            &crate::testkeys::named(name)
+                .expect("a bundled test key")
+                .key
+        };
+        let (customer, other, recipient) = (key("customer"), key("customer2"), key("recipient"));
+        let now = 1_700_000_000;
+        let both: [(&str, Build); 7] = [
+            ("good", |m| m.good()),
+            ("signed_with_header", |m| {
+                let h = header(m, "RS256");
+                m.signed_with_header(&h)
+            }),
+            ("signed_claims_edited", |m| m.signed_claims_edited(|_| {})),
+            ("signed_over", |m| m.signed_over(|_, _| Ok(()))),
+            ("signature_text", |m| m.signature_text(|_| {})),
+            ("jws_edited", |m| m.jws_edited(|_| Some(()))),
+            ("jws_header_member", |m| {
+                m.jws_header_member("typ", json!("JWT"))
+            }),
+        ];
+        let iadvize: [(&str, Build); 5] = [
+            ("jwe_edited", |m| m.jwe_edited(|_| {}, None)),
+            ("jwe_made", |m| {
+                m.jwe_made(IADVIZE_JWE_HEADER, RsaScheme::OaepSha256, 32)
+            }),
+            ("jwe_custom", |m| {
+                m.jwe_custom(IADVIZE_JWE_HEADER, RsaScheme::OaepSha256, 32, |_| {})
+            }),
+            ("jwe_transformed", |m| {
+                m.jwe_transformed(IADVIZE_JWE_HEADER, 12, |jws| Ok(jws.to_vec()))
+            }),
+            ("jwe_of", |m| {
+                let jws = m.good_jws()?;
+                m.jwe_of(IADVIZE_JWE_HEADER, jws.as_bytes())
+            }),
+        ];
+        let moveo: [(&str, Build); 2] = [
+            ("context_with", |m| m.context_with(|_| {})),
+            ("context_with AES-128", |m| {
+                m.context_with(|c| c.key_len = 16)
+            }),
+        ];
+        for profile in Profile::ALL {
+            let own: &[(&str, Build)] = match profile {
+                Profile::Iadvize => &iadvize,
+                Profile::Moveo => &moveo,
+            };
+            for (name, build) in both.iter().chain(own) {
+                let mut recipe = Recipe {
+                    profile,
+                    claims: mint::default_claims(profile, now, 60, "user-1"),
+                    context: None,
+                    aes_key_bytes: 32,
+                    customer,
+                    other,
+                    recipient: recipient.public(),
+                    now,
+                    rng: HarnessRng::from_seed(7),
+                };
+                let token = build(&mut recipe).expect("builds");
+                let report = check(
+                    &token,
+                    &CheckOptions {
+                        profile,
+                        verify_key: Some(customer.public()),
+                        decrypt_key: Some(recipient),
+                        now,
+                        limits: crate::jose::Limits::default(),
+                        backend: producer(),
+                    },
+                );
+                let serious: Vec<_> = report
+                    .findings
+                    .iter()
+                    .filter(|f| f.severity != Severity::Info)
+                    .map(|f| f.id)
+                    .collect();
+                assert!(
+                    serious.is_empty() && report.verdict == Verdict::Pass,
+                    "{} {name}: {serious:?}, {:?}",
+                    profile.as_str(),
+                    report.verdict
+                );
+            }
+        }
+    }
+
     #[test]
     fn non_canonical_tail_changes_only_unused_bits() {
         let token = "a.b.QUI"; // "AB": 3 chars, 2 unused bits

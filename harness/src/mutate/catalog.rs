@@ -602,6 +602,51 @@ Published {
     /// the JWE carries bytes that are not UTF-8
     "iadvize.payload.not_utf8", IADVIZE, r::IADVIZE_NOT_JWS;
         |m| m.jwe_of(IADVIZE_JWE_HEADER, &[0xff, 0xfe, 0x00, 0x2e]);
+    // -- claims
+    /// iat as an RFC 3339 date string
+    "claims.iat.date_string", IADVIZE, r::CLAIMS_TIME_TYPE;
+        |m| { m.claims.insert("iat".into(), json!("2023-11-14T22:13:20Z")); m.good() };
+    /// exp in milliseconds
+    "claims.exp.milliseconds", MOVEO, r::CLAIMS_TIME_RANGE;
+        |m| {
+            let exp = m.claims.get("exp").and_then(Value::as_i64).unwrap_or(m.now + 60);
+            m.claims.insert("exp".into(), json!(exp * 1000));
+            m.good()
+        };
+    /// iat of -1
+    "claims.iat.negative", MOVEO, r::CLAIMS_TIME_RANGE;
+        |m| { m.claims.insert("iat".into(), json!(-1)); m.good() };
+    /// nbf with a fraction (a quarter of a second before now)
+    "claims.nbf.float", IADVIZE, r::CLAIMS_TIME_NON_INTEGER;
+        |m| { let nbf = m.now as f64 - 0.25; m.claims.insert("nbf".into(), json!(nbf)); m.good() };
+    /// iat thirty seconds after now
+    "claims.iat.future", MOVEO, r::CLAIMS_IAT_FUTURE;
+        |m| { let iat = m.now + 30; m.claims.insert("iat".into(), json!(iat)); m.good() };
+    /// the user id sent as `userId`, without the `https://iadvize.com/` prefix
+    "iadvize.userid.unprefixed", IADVIZE, r::IADVIZE_USERID_MISSING, also [r::IADVIZE_UNPREFIXED];
+        |m| {
+            let id = m.claims.remove(IADVIZE_USER_ID).unwrap_or_else(|| json!("user-1"));
+            m.claims.insert("userId".into(), id);
+            m.good()
+        };
+    /// a userId of 256 ASCII characters
+    "iadvize.userid.length_ascii", IADVIZE, r::IADVIZE_USERID_LENGTH;
+        |m| { m.claims.insert(IADVIZE_USER_ID.into(), json!("u".repeat(256))); m.good() };
+    /// a visitorData field the vendor does not document (nickname)
+    "iadvize.visitordata.unknown_field", IADVIZE, r::IADVIZE_VISITORDATA_UNKNOWN;
+        |m| {
+            m.claims.insert(IADVIZE_VISITOR_DATA.into(), json!({"firstName": "Ada", "nickname": "ada"}));
+            m.good()
+        };
+    /// a custom claim without the `https://iadvize.com/` prefix
+    "iadvize.claims.unprefixed", IADVIZE, r::IADVIZE_UNPREFIXED;
+        |m| { m.claims.insert("plan".into(), json!("gold")); m.good() };
+    /// an empty iss
+    "moveo.iss.empty", MOVEO, r::MOVEO_ISS_TYPE;
+        |m| { m.claims.insert("iss".into(), json!("")); m.good() };
+    /// an iss that is a number
+    "moveo.iss.number", MOVEO, r::MOVEO_ISS_TYPE;
+        |m| { m.claims.insert("iss".into(), json!(7)); m.good() };
     // -- the moveo context
     /// context without encryption_key and init_vector
     "moveo.context.alone", MOVEO, r::MOVEO_CONTEXT_INCOMPLETE;
