@@ -461,7 +461,8 @@ Published {
     /// a context that is not base64 at all
     "moveo.context.not_base64", MOVEO, r::MOVEO_CONTEXT_BASE64;
         |m| m.context_with(|c| c.texts = |t| t.context = "%%% not base64 %%%".into());
-}RuleTests {
+}
+RuleTests {
     // -- token shape, base64url, JSON
     /// a JWE (iAdvize's five segments) where a signed JWT is expected
     "token.segments.jwe", MOVEO, r::TOKEN_SEGMENTS;
@@ -580,12 +581,17 @@ Published {
     "jwe.encrypted_key.other_key", IADVIZE, r::JWE_KEY_UNDECRYPTABLE;
         |m| {
             let cek = m.random(32);
-            let wrapped = raw().rsa_encrypt(m.other.public(), RsaScheme::OaepSha256, &cek, &mut m.rng)?;
-            m.jwe_custom(IADVIZE_JWE_HEADER, RsaScheme::OaepSha256, 32, |p| p.encrypted_key = wrapped)
+            let to = m.other.public();
+            let wrapped = raw().rsa_encrypt(to, RsaScheme::OaepSha256, &cek, &mut m.rng)?;
+            let header = IADVIZE_JWE_HEADER;
+            m.jwe_custom(header, RsaScheme::OaepSha256, 32, |p| p.encrypted_key = wrapped)
         };
     /// the encrypted key's last byte cut off
     "jwe.encrypted_key.truncated", IADVIZE, r::JWE_KEY_UNDECRYPTABLE;
-        |m| m.jwe_custom(IADVIZE_JWE_HEADER, RsaScheme::OaepSha256, 32, |p| { p.encrypted_key.pop(); });
+        |m| {
+            let header = IADVIZE_JWE_HEADER;
+            m.jwe_custom(header, RsaScheme::OaepSha256, 32, |p| { p.encrypted_key.pop(); })
+        };
     /// the JWE carries the claims JSON instead of a signed JWS, and its header no cty
     "iadvize.payload.bare_claims_no_cty", IADVIZE, r::IADVIZE_BARE_CLAIMS,
         also [r::JWE_CTY_MISSING];
@@ -635,7 +641,8 @@ Published {
     /// a visitorData field the vendor does not document (nickname)
     "iadvize.visitordata.unknown_field", IADVIZE, r::IADVIZE_VISITORDATA_UNKNOWN;
         |m| {
-            m.claims.insert(IADVIZE_VISITOR_DATA.into(), json!({"firstName": "Ada", "nickname": "ada"}));
+            let visitor = json!({"firstName": "Ada", "nickname": "ada"});
+            m.claims.insert(IADVIZE_VISITOR_DATA.into(), visitor);
             m.good()
         };
     /// a custom claim without the `https://iadvize.com/` prefix
@@ -708,7 +715,8 @@ Published {
     /// a context object encoded in UTF-16 instead of UTF-8
     "moveo.context.utf16", MOVEO, r::MOVEO_CONTEXT_JSON;
         |m| {
-            let utf16 = m.context_object().to_string().encode_utf16().flat_map(u16::to_le_bytes).collect();
+            let json = m.context_object().to_string();
+            let utf16 = json.encode_utf16().flat_map(u16::to_le_bytes).collect();
             m.context_with(|c| c.plaintext = Some(utf16))
         };
     /// a good context under a signature by another key: a receiver must not decrypt it
