@@ -366,7 +366,7 @@ proptest! {
         let token = match mutation {
             None => valid_tokens()[which].1.clone(),
             Some(index) => {
-                let catalog: Vec<_> = mutate::catalog().into_iter().filter(|m| m.profiles.contains(&profile)).collect();
+                let catalog: Vec<_> = mutate::published().into_iter().filter(|m| m.profiles.contains(&profile)).collect();
                 let mut recipe = Recipe {
                     profile,
                     claims: claims(profile),

@@ -88,7 +88,7 @@ impl InteropArgs {
             extra_args: self.implementations.as_args(),
         };
         if let Some(name) = &self.negative {
-            let known = mutate::catalog().iter().any(|m| {
+            let known = mutate::published().iter().any(|m| {
                 options
                     .profiles
                     .iter()

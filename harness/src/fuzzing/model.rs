@@ -302,7 +302,7 @@ pub struct TokenModel {
     pub header: HeaderModel,
     /// The JWE header (iAdvize).
     pub jwe_header: JweHeaderModel,
-    /// A negative case of the catalogue ([`mutate::catalog`]), by index among
+    /// A negative case of the catalogue ([`mutate::published`]), by index among
     /// the profile's: it replaces the headers above.
     pub mutation: Option<u8>,
     /// Edits of the token text (the first three).

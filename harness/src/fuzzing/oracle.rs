@@ -454,7 +454,7 @@ pub fn token_model(data: &[u8]) {
     let mut expects = Vec::new();
     let mut claims = model.claims(&mut expects);
     let context = model.context();
-    let catalog: Vec<mutate::Mutation> = mutate::catalog()
+    let catalog: Vec<mutate::Mutation> = mutate::published()
         .into_iter()
         .filter(|m| m.profiles.contains(&profile))
         .collect();

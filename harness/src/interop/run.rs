@@ -50,7 +50,7 @@ pub fn work(impls: &[Implementation], options: &Options) -> usize {
         .iter()
         .map(|p| {
             let negatives = if options.negative {
-                mutate::catalog()
+                mutate::published()
                     .iter()
                     .filter(|m| m.profiles.contains(p) && m.rule.severity == Severity::Error)
                     .count()
@@ -289,7 +289,7 @@ fn run_negatives(
     };
     // Only mistakes that make a token non-conforming: a warning's token
     // is still one every consumer may accept.
-    let mutations: Vec<_> = mutate::catalog()
+    let mutations: Vec<_> = mutate::published()
         .into_iter()
         .filter(|m| m.profiles.contains(&profile) && m.rule.severity == Severity::Error)
         .collect();

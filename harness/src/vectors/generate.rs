@@ -397,7 +397,7 @@ pub fn generate(seed: u64) -> Result<Vec<(String, String)>, VectorError> {
             });
         }
         let mut invalid = Vec::new();
-        for mutation in mutate::catalog()
+        for mutation in mutate::published()
             .into_iter()
             .filter(|m| m.profiles.contains(&profile))
         {
