@@ -25,7 +25,7 @@ impl Versions {
     pub fn current() -> Self {
         Self {
             harness: env!("CARGO_PKG_VERSION").to_owned(),
-            openssl: openssl::version::version().to_owned(),
+            openssl: crate::backend::c_library_version().to_owned(),
         }
     }
 }

@@ -17,6 +17,7 @@ use crate::keys::{PrivateKey, PublicKey};
 use crate::padding::PaddingFlaw;
 use crate::rng::HarnessRng;
 
+#[cfg(feature = "josekit")]
 pub mod josekit;
 pub mod jsonwebtoken;
 #[doc(hidden)]
@@ -664,6 +665,7 @@ pub const DEFAULT_FOR_CHECKING: &str = "openssl";
 pub fn all() -> Vec<&'static dyn Backend> {
     vec![
         &reference::Reference,
+        #[cfg(feature = "josekit")]
         &josekit::Josekit,
         &jsonwebtoken::Jsonwebtoken,
         &openssl::Openssl,
@@ -696,6 +698,12 @@ pub fn independent_producer() -> &'static dyn Backend {
             .unwrap_or(&reference::Reference);
         Stacked::over_reference(primary)
     })
+}
+
+/// The version of the C library under the backends that wrap one (the
+/// OpenSSL that josekit and the openssl backend share), for reports.
+pub fn c_library_version() -> &'static str {
+    ::openssl::version::version()
 }
 
 /// The backend called `name`.
