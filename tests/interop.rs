@@ -114,7 +114,7 @@ fn every_builtin_agrees_on_every_cell_and_rejects_every_negative_case() {
     assert_eq!(cells(Profile::Moveo), n * n);
     assert_eq!(cells(Profile::Iadvize), n * n);
     assert!(m.cells.iter().all(|c| c.passed == 6 && c.failed == 0));
-    let catalog = jose_harness::mutate::published();
+    let catalog = jose_harness::forge::mutate::published();
     let expected: usize = Profile::ALL
         .iter()
         .map(|p| {

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use jose_harness::b64;
+use jose_harness::jose::b64;
 use jose_harness::keys::{self, KeyError, KeyForm, KeyMaterial};
 use jose_harness_tests::*;
 use rsa::pkcs1::{EncodeRsaPrivateKey, EncodeRsaPublicKey, LineEnding};
@@ -300,7 +300,7 @@ fn key_debug_output_never_shows_material() {
 /// recovery (found by the `keys` fuzz target).
 #[test]
 fn degenerate_private_jwks_without_primes_are_errors_not_panics() {
-    let n = jose_harness::b64::encode_url(&keys().customer.public().rsa().n().to_bytes_be());
+    let n = jose_harness::jose::b64::encode_url(&keys().customer.public().rsa().n().to_bytes_be());
     for (what, jwk) in [
         (
             "zero d",

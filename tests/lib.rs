@@ -10,9 +10,9 @@ use std::sync::OnceLock;
 use jose_harness::backend::{self, Backend};
 use jose_harness::check::{self, CheckOptions};
 use jose_harness::findings::Report;
+use jose_harness::forge::mint;
 use jose_harness::jose::Limits;
 use jose_harness::keys::{self, LoadedKey, PrivateKey, PublicKey};
-use jose_harness::mint;
 use jose_harness::profile::Profile;
 use jose_harness::rng::HarnessRng;
 use serde_json::{Map, Value};
@@ -113,7 +113,7 @@ pub fn iadvize_token_wrapped_with(
         payload,
     )
     .expect("signs");
-    let protected = jose_harness::b64::encode_url(jwe_header);
+    let protected = jose_harness::jose::b64::encode_url(jwe_header);
     let parts = jose_harness::backend::reference::jwe_encrypt_with(
         k.recipient.public(),
         scheme,

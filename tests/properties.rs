@@ -10,14 +10,14 @@
 
 use std::sync::OnceLock;
 
-use jose_harness::b64::{self, Dialect};
 use jose_harness::backend::{self, Backend, Capabilities, CryptoFailure};
 use jose_harness::check::{self, CheckOptions};
 use jose_harness::findings::Verdict;
+use jose_harness::forge::mint;
+use jose_harness::forge::mutate::{self, Recipe};
+use jose_harness::jose::b64::{self, Dialect};
 use jose_harness::jose::Limits;
 use jose_harness::keys::{self, PrivateKey};
-use jose_harness::mint;
-use jose_harness::mutate::{self, Recipe};
 use jose_harness::padding::{self, PaddingFlaw, BLOCK};
 use jose_harness::profile::{
     Profile, IADVIZE_PREFIX, IADVIZE_USER_ID, IADVIZE_VISITOR_DATA, VISITOR_DATA_FIELDS,

@@ -4,7 +4,7 @@
 
 use jose_harness::backend::Capabilities;
 use jose_harness::findings::Verdict;
-use jose_harness::mint;
+use jose_harness::forge::mint;
 use jose_harness::profile::{Profile, IADVIZE_USER_ID, IADVIZE_VISITOR_DATA, VISITOR_DATA_FIELDS};
 use jose_harness::rng::HarnessRng;
 use jose_harness::rules::Severity;

@@ -11,8 +11,8 @@ use std::collections::BTreeSet;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use jose_harness::findings::{Report, Verdict};
-use jose_harness::mint::{self, IADVIZE_JWS_HEADER, MOVEO_JWS_HEADER};
-use jose_harness::mutate::{self, Recipe};
+use jose_harness::forge::mint::{self, IADVIZE_JWS_HEADER, MOVEO_JWS_HEADER};
+use jose_harness::forge::mutate::{self, Recipe};
 use jose_harness::profile::Profile::{self, Iadvize, Moveo};
 use jose_harness::profile::{IADVIZE_USER_ID, IADVIZE_VISITOR_DATA};
 use jose_harness::rules::{self as r, Rule, Severity};

@@ -2,9 +2,9 @@
 //! pinned with insta. Tokens come from a seeded RNG and the clock is
 //! pinned, so any change in what a person reads shows as a snapshot diff.
 
-use jose_harness::b64;
 use jose_harness::backend::reference::{self, RsaScheme};
-use jose_harness::mint;
+use jose_harness::forge::mint;
+use jose_harness::jose::b64;
 use jose_harness::padding;
 use jose_harness::profile::Profile;
 use jose_harness_tests::*;

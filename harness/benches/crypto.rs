@@ -20,11 +20,13 @@ use serde_json::json;
 use jose_harness::backend::{self, Backend, Capabilities, JweParts, Stacked};
 use jose_harness::check::{self, CheckOptions};
 use jose_harness::findings::Verdict;
+use jose_harness::forge::mint;
+use jose_harness::jose::b64;
 use jose_harness::jose::{self, Compact, Limits};
 use jose_harness::keys::PrivateKey;
 use jose_harness::profile::Profile;
 use jose_harness::rng::HarnessRng;
-use jose_harness::{b64, mint, testkeys};
+use jose_harness::testkeys;
 
 const NOW: i64 = 1_700_000_000;
 

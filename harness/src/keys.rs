@@ -14,7 +14,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
-use crate::b64;
+use crate::jose::b64;
 
 /// The largest modulus accepted, in bits (the rsa crate's own ceiling).
 pub const MAX_MODULUS_BITS: usize = 4096;
@@ -575,7 +575,7 @@ fn parse_jwk(text: &str, origin: &str) -> Result<KeyMaterial, KeyError> {
         form: "JWK".into(),
         reason,
     };
-    let value = crate::json::parse_value(text, crate::json::DEFAULT_MAX_DEPTH)
+    let value = crate::jose::json::parse_value(text, crate::jose::json::DEFAULT_MAX_DEPTH)
         .map_err(|p| malformed(p.to_string()))?;
     let jwk = match value.get("keys") {
         Some(Value::Array(keys)) if keys.len() == 1 => &keys[0],

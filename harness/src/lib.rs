@@ -1,24 +1,43 @@
 //! jose-harness: a conformance test harness and fuzzer for the identity
 //! tokens web-chat vendors ask their customers' backends to mint.
+//!
+//! The modules are layers; each uses only those listed before it
+//! (ARCHITECTURE.md has the map and its rules):
+//!
+//! - [`rng`], [`time`], [`padding`]: a seeded RNG, UTC dates, PKCS#7 bytes.
+//! - [`jose`]: compact serialization, base64url, strict JSON. No crypto.
+//! - [`keys`], [`testkeys`]: RSA keys in every form users hold them.
+//! - [`backend`]: the cryptography, behind `Backend` and `Primitives`; the
+//!   only place a crypto library is named.
+//! - [`rules`], [`findings`], [`profile`]: the rule catalogue, what a check
+//!   reports, and the profiles with their header and claim rules as pure
+//!   functions.
+//! - [`check`]: the pipeline, one file per layer of a token.
+//! - [`forge`]: tokens made on purpose: good ones, interop cases, and the
+//!   one catalogue of broken tokens.
+//! - [`redact`], [`batch`]: reports without secrets; many tokens at once.
+//! - [`implementation`]: built-in backends, adapters and peers as
+//!   producers and consumers, with one outcome vocabulary.
+//! - [`vectors`], [`interop`], [`wycheproof`]: the runners; they record
+//!   results as data.
+//! - [`audit`]: the auditors' data assembled from those results.
+//! - [`report`]: renders results; it never checks.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod audit;
-pub mod b64;
 pub mod backend;
 pub mod batch;
 pub mod check;
 pub mod findings;
+pub mod forge;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod implementation;
 pub mod interop;
 pub mod jose;
-pub mod json;
 pub mod keys;
-pub mod mint;
-pub mod mutate;
 pub mod padding;
 pub mod profile;
 pub mod redact;

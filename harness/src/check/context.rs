@@ -10,7 +10,7 @@ use super::decode::decode_hex;
 use super::jwe::undecryptable;
 use super::{Signature, TokenCheck};
 use crate::backend::{CryptoFailure, Primitives, RsaScheme};
-use crate::json;
+use crate::jose::json;
 use crate::keys::PrivateKey;
 use crate::rules as r;
 

@@ -5,8 +5,8 @@ use serde_json::{Map, Value};
 use zeroize::Zeroizing;
 
 use super::TokenCheck;
-use crate::b64::{self, B64Flaw, Dialect};
-use crate::json::{self, JsonProblem};
+use crate::jose::b64::{self, B64Flaw, Dialect};
+use crate::jose::json::{self, JsonProblem};
 use crate::rules::{self as r, Rule};
 
 impl TokenCheck<'_, '_> {

@@ -17,10 +17,11 @@ use jose_harness::backend::{self, Backend, Capabilities, Stacked};
 use jose_harness::implementation::adapter::{self, Adapter};
 use jose_harness::implementation::peers::Peers;
 use jose_harness::implementation::{Implementation, Quirks};
+use jose_harness::jose::json;
 use jose_harness::jose::{self, Limits};
 use jose_harness::keys::{self, KeyMaterial, LoadedKey, PrivateKey, PublicKey};
 use jose_harness::profile::Profile;
-use jose_harness::{json, testkeys};
+use jose_harness::testkeys;
 
 /// A token profile as `--profile` names it. The library's [`Profile`]
 /// knows nothing of clap: this mirror gives clap each name and the line

@@ -10,9 +10,9 @@ use clap::Args;
 use jose_harness::backend;
 use jose_harness::check::{self, CheckOptions};
 use jose_harness::findings::Verdict;
+use jose_harness::forge::mint;
 use jose_harness::jose::Limits;
 use jose_harness::keys;
-use jose_harness::mint;
 use jose_harness::profile::{self, Profile};
 use jose_harness::rng::HarnessRng;
 

@@ -8,8 +8,8 @@ use std::process::ExitCode;
 use anyhow::{bail, Result};
 use clap::Args;
 
+use jose_harness::forge::mutate;
 use jose_harness::interop::{self, MatrixVerdict};
-use jose_harness::mutate;
 use jose_harness::profile::Profile;
 use jose_harness::report;
 

@@ -9,8 +9,8 @@ use anyhow::{anyhow, bail, Result};
 use clap::Args;
 use serde_json::Value;
 
+use jose_harness::forge::mint;
 use jose_harness::keys::LoadedKey;
-use jose_harness::mint;
 use jose_harness::profile::Profile;
 use jose_harness::rng::HarnessRng;
 

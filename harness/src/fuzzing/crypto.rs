@@ -8,10 +8,10 @@ use rand::RngCore;
 use super::impls::{self, RsaScheme};
 use super::parsers::expected_padding;
 use super::{backends_with, class, hex, test_key};
-use crate::b64;
 use crate::backend::{CryptoFailure, JweParts};
-use crate::json;
-use crate::mint;
+use crate::forge::mint;
+use crate::jose::b64;
+use crate::jose::json;
 use crate::padding::{self, BLOCK};
 use crate::rng::HarnessRng;
 

@@ -14,9 +14,9 @@ use super::pipeline::{check_token, report_is_consistent};
 use super::{test_key, NOW};
 use crate::backend::CryptoFailure;
 use crate::findings::Verdict;
+use crate::forge::mint;
+use crate::forge::mutate::{self, Recipe};
 use crate::keys;
-use crate::mint;
-use crate::mutate::{self, Recipe};
 use crate::profile::{
     Profile, IADVIZE_PREFIX, IADVIZE_USER_ID, IADVIZE_VISITOR_DATA, VISITOR_DATA_FIELDS,
 };

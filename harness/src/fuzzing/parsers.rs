@@ -6,9 +6,9 @@ use base64::Engine as _;
 use serde_json::Value;
 
 use super::hex;
-use crate::b64::{self, B64Flaw, Dialect};
+use crate::jose::b64::{self, B64Flaw, Dialect};
+use crate::jose::json::{self, JsonProblem};
 use crate::jose::{self, Compact};
-use crate::json::{self, JsonProblem};
 use crate::keys::{self, KeyMaterial};
 use crate::padding::{self, PaddingFlaw, BLOCK};
 

@@ -3,10 +3,10 @@
 
 use super::impls::fast;
 use super::{test_key, NOW};
-use crate::b64;
 use crate::backend::Backend;
 use crate::check::{self, CheckOptions};
 use crate::findings::{Report, Verdict};
+use crate::jose::b64;
 use crate::jose::Limits;
 use crate::profile::Profile;
 use crate::rules::{self as r, Severity};

@@ -7,10 +7,10 @@ use sha1::{Digest, Sha1};
 
 use super::impls;
 use super::{hex, test_key, MAX_LEN, NOW};
-use crate::b64::{self, Dialect};
-use crate::json;
+use crate::forge::mint;
+use crate::jose::b64::{self, Dialect};
+use crate::jose::json;
 use crate::keys::{self, KeyMaterial};
-use crate::mint;
 use crate::padding;
 use crate::profile::{Profile, IADVIZE_USER_ID, IADVIZE_VISITOR_DATA, VISITOR_DATA_FIELDS};
 use crate::rng::HarnessRng;

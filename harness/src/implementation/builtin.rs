@@ -1,5 +1,5 @@
 //! A built-in backend as producer and consumer: it mints through
-//! [`crate::mint`] and judges through the harness's own `check` pipeline,
+//! [`crate::forge::mint`] and judges through the harness's own `check` pipeline,
 //! stacked over the reference for the layers it lacks.
 
 use serde_json::Value;
@@ -8,10 +8,10 @@ use super::{Outcome, TokenRequest};
 use crate::backend::{CryptoFailure, Stacked};
 use crate::check::{self, CheckOptions};
 use crate::findings::Verdict;
-use crate::interop::cases::serialize_claims;
+use crate::forge::cases::serialize_claims;
+use crate::forge::mint::{self, IADVIZE_JWE_HEADER, IADVIZE_JWS_HEADER, MOVEO_JWS_HEADER};
 use crate::jose::Limits;
 use crate::keys::{PrivateKey, PublicKey};
-use crate::mint::{self, IADVIZE_JWE_HEADER, IADVIZE_JWS_HEADER, MOVEO_JWS_HEADER};
 use crate::profile::Profile;
 use crate::rng::HarnessRng;
 use crate::rules::Severity;

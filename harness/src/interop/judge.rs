@@ -5,8 +5,8 @@
 
 use serde_json::Value;
 
-use super::cases::Case;
 use super::matrix::{Judgement, Negative, NegativeOutcome, Stale};
+use crate::forge::cases::Case;
 use crate::implementation::quirks;
 use crate::implementation::{Implementation, Outcome, Quirks};
 use crate::profile::Profile;

@@ -12,12 +12,11 @@
 use crate::profile::Profile;
 use crate::testkeys::{self, TestKey};
 
-pub mod cases;
 mod judge;
 pub mod matrix;
 mod run;
 
-pub use cases::Case;
+pub use crate::forge::cases::Case;
 pub use matrix::{
     Failure, Judgement, KeyNames, Matrix, MatrixVerdict, Member, Negative, NegativeOutcome,
     Pairing, ProfileTable, Roles, Stale,

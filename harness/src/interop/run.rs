@@ -6,15 +6,15 @@ use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 
-use super::cases::{self, Case};
 use super::judge::{compare, judge, stale};
 use super::matrix::{
     Failure, Judgement, KeyNames, Matrix, MatrixVerdict, Member, Negative, NegativeOutcome,
     Pairing, Roles,
 };
 use super::{CaseKeys, Options, MAX_FAILURES_KEPT};
+use crate::forge::cases::{self, Case};
+use crate::forge::mutate::{self, Recipe};
 use crate::implementation::{Implementation, Quirks, TokenRequest};
-use crate::mutate::{self, Recipe};
 use crate::profile::Profile;
 use crate::rng::HarnessRng;
 use crate::rules::Severity;

@@ -11,7 +11,7 @@ use super::{
 };
 use crate::findings::Finding;
 use crate::jose;
-use crate::json;
+use crate::jose::json;
 use crate::rules as r;
 
 /// The time rules both profiles share, then the profile's own claim

@@ -4,7 +4,7 @@
 //! fixed clock).
 //!
 //! Valid vectors are listed here; invalid ones are the negative catalogue
-//! of [`crate::mutate`]. Every vector is checked with the reference before
+//! of [`crate::forge::mutate`]. Every vector is checked with the reference before
 //! it is written: a valid one must pass with no error, an invalid one must
 //! report the rule it names. Generation fails otherwise.
 
@@ -19,10 +19,10 @@ use super::{
 use crate::backend;
 use crate::check::{self, CheckOptions};
 use crate::findings::Verdict;
-use crate::interop::cases::serialize_claims;
+use crate::forge::cases::serialize_claims;
+use crate::forge::mint::{self, IADVIZE_JWE_HEADER, IADVIZE_JWS_HEADER, MOVEO_JWS_HEADER};
+use crate::forge::mutate::{self, Recipe};
 use crate::jose::Limits;
-use crate::mint::{self, IADVIZE_JWE_HEADER, IADVIZE_JWS_HEADER, MOVEO_JWS_HEADER};
-use crate::mutate::{self, Recipe};
 use crate::profile::{Profile, IADVIZE_USER_ID, IADVIZE_VISITOR_DATA};
 use crate::rng::HarnessRng;
 use crate::rules::Severity;

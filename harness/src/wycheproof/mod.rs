@@ -23,8 +23,8 @@
 //! # Who decides
 //!
 //! Each outcome says who decided it ([`Stage`]): the harness's strict
-//! parsing of the compact serialization ([`crate::jose`], [`crate::b64`],
-//! [`crate::json`]), the harness's reading of the key's JWK members
+//! parsing of the compact serialization ([`crate::jose`], [`crate::jose::b64`],
+//! [`crate::jose::json`]), the harness's reading of the key's JWK members
 //! (`use`, `key_ops` and `alg`, RFC 7517 §4.2–4.4: a key published for
 //! encryption, or for PS512, does not verify an RS256 signature), or the
 //! backend's cryptography. The backends take bare keys, not JWKs, so the

@@ -7,8 +7,8 @@ use serde_json::Value;
 
 use super::triage::{jwk_permits, parse_reject, shown, Purpose};
 use super::*;
-use crate::b64;
 use crate::implementation::Outcome;
+use crate::jose::b64;
 
 fn write(dir: &Path, name: &str, text: &str) {
     std::fs::write(dir.join(name), text).unwrap();

@@ -9,11 +9,11 @@ use serde_json::{Map, Value};
 use super::model::{JweCase, Jwk, JwsCase};
 use super::results::Stage;
 use super::{JWE_ALG, JWE_ENC, JWS_ALG};
-use crate::b64;
 use crate::backend::JweParts;
 use crate::implementation::Outcome;
+use crate::jose::b64;
+use crate::jose::json;
 use crate::jose::{self, Compact};
-use crate::json;
 use crate::keys::{self, LoadedKey, PrivateKey, PublicKey};
 
 /// What the harness makes of a case before any backend: decided (skipped,

@@ -1,6 +1,10 @@
 //! JOSE compact serialization: splitting a token into its segments and
-//! naming them. No cryptography and no judgement here; the check pipeline
-//! reads what this finds.
+//! naming them, with [`b64`] (both base64 dialects, every flaw named) and
+//! [`json`] (strict JSON objects) beside it. No cryptography and no
+//! judgement here; the check pipeline reads what this finds.
+
+pub mod b64;
+pub mod json;
 
 /// Input-size bounds applied while parsing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,7 +27,7 @@ impl Default for Limits {
     fn default() -> Self {
         Self {
             max_token_bytes: DEFAULT_MAX_TOKEN_BYTES,
-            max_json_depth: crate::json::DEFAULT_MAX_DEPTH,
+            max_json_depth: crate::jose::json::DEFAULT_MAX_DEPTH,
             max_json_members: DEFAULT_MAX_JSON_MEMBERS,
         }
     }

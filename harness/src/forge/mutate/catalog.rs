@@ -15,9 +15,9 @@ use super::{
     deflate, header, non_canonical_tail, other, producer, raw, Mutation, Reach, SecretText, BOTH,
     IADVIZE, MOVEO,
 };
-use crate::b64;
 use crate::backend::{Primitives, RsaScheme};
-use crate::mint::{self, IADVIZE_JWE_HEADER};
+use crate::forge::mint::{self, IADVIZE_JWE_HEADER};
+use crate::jose::b64;
 use crate::padding::BLOCK;
 use crate::profile::{IADVIZE_USER_ID, IADVIZE_VISITOR_DATA};
 use crate::rules as r;

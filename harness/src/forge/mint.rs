@@ -6,8 +6,8 @@ use rand::RngCore;
 use serde_json::{json, Map, Value};
 use zeroize::Zeroizing;
 
-use crate::b64;
 use crate::backend::{Backend, CryptoFailure, JweParts};
+use crate::jose::b64;
 use crate::keys::{PrivateKey, PublicKey};
 use crate::profile::{Profile, IADVIZE_USER_ID};
 use crate::rng::HarnessRng;

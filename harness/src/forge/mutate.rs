@@ -19,13 +19,15 @@
 use rand::RngCore;
 use serde_json::{json, Map, Value};
 
-use crate::b64;
 use crate::backend::{
     self, Backend, CryptoFailure, JweParts, Primitives, RsaScheme, WithReference,
 };
 use crate::findings::Verdict;
+use crate::forge::mint::{
+    self, ContextClaims, IADVIZE_JWE_HEADER, IADVIZE_JWS_HEADER, MOVEO_JWS_HEADER,
+};
+use crate::jose::b64;
 use crate::keys::{PrivateKey, PublicKey};
-use crate::mint::{self, ContextClaims, IADVIZE_JWE_HEADER, IADVIZE_JWS_HEADER, MOVEO_JWS_HEADER};
 use crate::profile::Profile;
 use crate::rng::HarnessRng;
 use crate::rules::Rule;
