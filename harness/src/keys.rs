@@ -107,6 +107,13 @@ pub struct PrivateKey {
 }
 
 impl PrivateKey {
+    /// A new RSA key of `bits` bits drawn from `rng` (`keygen`).
+    pub fn generate(rng: &mut crate::rng::HarnessRng, bits: usize) -> Result<Self, String> {
+        RsaPrivateKey::new(rng, bits)
+            .map(Self::new)
+            .map_err(|e| e.to_string())
+    }
+
     /// Wraps an rsa private key.
     pub fn new(rsa: RsaPrivateKey) -> Self {
         let public = PublicKey::new(rsa.to_public_key());

@@ -208,6 +208,17 @@ pub trait Primitives: Send + Sync + Debug {
     ) -> Result<Zeroizing<Vec<u8>>, CryptoFailure> {
         Err(CryptoFailure::Unsupported("raw AES-CBC decryption"))
     }
+    /// RSASSA-PKCS1-v1_5 under the hash a JWS `alg` of RS256, RS384 or
+    /// RS512 names (the wrong-hash mistakes); another alg is
+    /// [`CryptoFailure::Other`].
+    fn pkcs1v15_sign(
+        &self,
+        _alg: &str,
+        _key: &PrivateKey,
+        _signing_input: &[u8],
+    ) -> Result<Vec<u8>, CryptoFailure> {
+        Err(CryptoFailure::Unsupported("RSASSA-PKCS1-v1_5 signing"))
+    }
     /// RSASSA-PSS with SHA-256 (PS256).
     fn ps256_sign(
         &self,
@@ -323,6 +334,14 @@ impl Primitives for WithReference<'_> {
         data: &[u8],
     ) -> Result<Zeroizing<Vec<u8>>, CryptoFailure> {
         self.either(|p| p.cbc_decrypt_raw(key, iv, data))
+    }
+    fn pkcs1v15_sign(
+        &self,
+        alg: &str,
+        key: &PrivateKey,
+        signing_input: &[u8],
+    ) -> Result<Vec<u8>, CryptoFailure> {
+        self.either(|p| p.pkcs1v15_sign(alg, key, signing_input))
     }
     fn ps256_sign(
         &self,

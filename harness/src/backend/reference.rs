@@ -249,6 +249,36 @@ impl Primitives for Reference {
     ) -> Result<Zeroizing<Vec<u8>>, CryptoFailure> {
         cbc_decrypt_raw(key, iv, data)
     }
+    fn pkcs1v15_sign(
+        &self,
+        alg: &str,
+        key: &PrivateKey,
+        signing_input: &[u8],
+    ) -> Result<Vec<u8>, CryptoFailure> {
+        let (scheme, digest) = match alg.to_ascii_uppercase().as_str() {
+            "RS256" => (
+                Pkcs1v15Sign::new::<Sha256>(),
+                Sha256::digest(signing_input).to_vec(),
+            ),
+            "RS384" => (
+                Pkcs1v15Sign::new::<Sha384>(),
+                Sha384::digest(signing_input).to_vec(),
+            ),
+            "RS512" => (
+                Pkcs1v15Sign::new::<Sha512>(),
+                Sha512::digest(signing_input).to_vec(),
+            ),
+            _ => {
+                return Err(CryptoFailure::Other(format!(
+                    "no RSASSA-PKCS1-v1_5 for alg {alg:?}"
+                )))
+            }
+        };
+        count_private_key_operation();
+        key.rsa()
+            .sign(scheme, &digest)
+            .map_err(|e| CryptoFailure::Other(e.to_string()))
+    }
     fn ps256_sign(
         &self,
         key: &PrivateKey,

@@ -11,8 +11,9 @@ use jose_harness::rng::HarnessRng;
 
 /// A new RSA key of `bits` bits drawn from `rng`.
 pub fn generate_rsa(rng: &mut HarnessRng, bits: usize) -> Result<PrivateKey> {
-    let rsa = rsa::RsaPrivateKey::new(rng, bits).context("key generation failed")?;
-    Ok(PrivateKey::new(rsa))
+    PrivateKey::generate(rng, bits)
+        .map_err(anyhow::Error::msg)
+        .context("key generation failed")
 }
 
 /// Writes `key` as PKCS#8 PEM to `path`, mode 0600 on Unix.

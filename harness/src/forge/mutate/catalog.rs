@@ -259,11 +259,7 @@ Published {
     "jws.alg.rs512", BOTH, r::JWS_ALG_UNEXPECTED, also [r::JWS_SIGNATURE_INVALID];
         |m| {
             let key = m.customer.clone();
-            m.jws_with(&header(m, "RS512"), move |_, input| {
-                use rsa::pkcs1v15::SigningKey;
-                use rsa::signature::{SignatureEncoding, Signer};
-                Ok(SigningKey::<sha2::Sha512>::new(key.rsa().clone()).sign(input).to_vec())
-            })
+            m.jws_with(&header(m, "RS512"), move |_, input| raw().pkcs1v15_sign("RS512", &key, input))
         };
     /// HS512 keyed with the customer's public key PEM (key confusion)
     "jws.alg.hs512_public_key", BOTH, r::JWS_SIGNATURE_KEY_CONFUSION, also [r::JWS_ALG_HMAC];
