@@ -515,18 +515,7 @@ impl Recipe<'_> {
         scheme: RsaScheme,
         cek_len: usize,
     ) -> Result<String, CryptoFailure> {
-        let jws = self.good_jws()?;
-        let protected = b64::encode_url(header.as_bytes());
-        let parts = backend::jwe_parts_with(
-            &raw(),
-            self.recipient,
-            scheme,
-            cek_len,
-            &protected,
-            jws.as_bytes(),
-            &mut self.rng,
-        )?;
-        Ok(mint::jwe_compact(&protected, &parts))
+        self.jwe_custom(header, scheme, cek_len, |_| {})
     }
 
     /// A moveo token whose context is made by hand with `choose`'s changes.
