@@ -85,6 +85,12 @@ pub enum Outcome {
         claims: Value,
         /// The decrypted moveo context.
         context: Option<Value>,
+        /// Where the claims or the context an adapter answered held text
+        /// that is not Unicode (a lone surrogate escape), shown as U+FFFD
+        /// in `claims` and `context` (JSON pointers into the answer). No
+        /// case holds such text, so these claims never match the case's.
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        not_unicode: Vec<String>,
     },
     /// Rejected.
     Rejected {
@@ -222,6 +228,9 @@ impl Implementation {
                     },
                 });
                 let answer = adapter.call(object(request)).map_err(|e| e.to_string())?;
+                if let Some(at) = answer.replaced_in("token").first() {
+                    return Err(format!("the answer's token is not text: {at} holds a lone surrogate escape or bytes that are not UTF-8"));
+                }
                 answer
                     .get("token")
                     .and_then(Value::as_str)
@@ -263,6 +272,11 @@ impl Implementation {
                         Some("pass") => Outcome::Accepted {
                             claims: answer.get("claims").cloned().unwrap_or(Value::Null),
                             context: answer.get("context").cloned().filter(|c| !c.is_null()),
+                            not_unicode: ["claims", "context"]
+                                .iter()
+                                .flat_map(|m| answer.replaced_in(m))
+                                .map(str::to_owned)
+                                .collect(),
                         },
                         Some("fail") => Outcome::Rejected {
                             class: "rejected".into(),
@@ -273,7 +287,10 @@ impl Implementation {
                                 .to_owned(),
                         },
                         _ => Outcome::Crashed {
-                            detail: format!("answer without a verdict: {}", Value::Object(answer)),
+                            detail: format!(
+                                "answer without a verdict: {}",
+                                Value::Object(answer.into_members())
+                            ),
                         },
                     },
                 }
@@ -351,6 +368,7 @@ fn consume_builtin(
         Verdict::Pass => Outcome::Accepted {
             claims: report.claims.unwrap_or(Value::Null),
             context: report.context,
+            not_unicode: Vec::new(),
         },
         Verdict::Fail => {
             let errors: Vec<&str> = report
@@ -646,7 +664,18 @@ pub fn work(impls: &[Implementation], options: &Options) -> usize {
 
 fn compare(case: &Case, outcome: &Outcome) -> Result<(), String> {
     match outcome {
-        Outcome::Accepted { claims, context } => {
+        Outcome::Accepted {
+            claims,
+            context,
+            not_unicode,
+        } => {
+            if !not_unicode.is_empty() {
+                return Err(format!(
+                    "accepted, but read claims that are not Unicode text: a lone surrogate \
+                     escape (or bytes that are not UTF-8) at {}",
+                    not_unicode.join(", ")
+                ));
+            }
             let mut read = match claims {
                 Value::Object(map) => map.clone(),
                 other => return Err(format!("accepted, but the claims read are {other}")),
