@@ -21,7 +21,8 @@ mod interop;
 /// Keys in every form, and the errors for wrong ones.
 mod keys;
 /// Tokens minted by other implementations (Node's crypto, Python's
-/// `cryptography`) get the right verdicts.
+/// `cryptography`) get the right verdicts; the peers' adapters answer
+/// free text as well-formed Unicode and claims as read.
 mod peers;
 /// Generated inputs: round trips, single-byte changes, PKCS#7, base64url, OAEP, pure reports.
 mod properties;
