@@ -1,10 +1,44 @@
 #!/usr/bin/env bash
 # Everything CI checks, in the order that fails fastest. Runs on a machine
 # with only the Rust toolchain, gcc, Python and Node: it installs the rest.
+#
+#   scripts/ci.sh            every step; exits non-zero at the first failure
+#   scripts/ci.sh --help     this text
+#
+# CI_FUZZ_SECONDS (default 10) sets the fuzz smoke's time per target.
+# ../shared beside the repository holds Project Wycheproof's JOSE files
+# (../shared/wycheproof), which the tests read (never write): without them
+# the Wycheproof JOSE test is skipped, and fails when CI is set.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+case "${1:-}" in
+  -h|--help) sed -n '2,/^set -/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
+  '') ;;
+  *) echo "usage: scripts/ci.sh [--help]" >&2; exit 2 ;;
+esac
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 step() { printf '\n==> %s\n' "$*"; }
+
+step "../shared: the files beside the repository that the tests read"
+shared=$(cd .. && pwd)/shared
+unreadable=
+if [[ -d $shared/wycheproof ]]; then
+  unreadable=$(find "$shared/wycheproof" ! -readable 2>&1 | head -n 5 || true)
+fi
+if [[ ! -d $shared/wycheproof ]]; then
+  echo "ci: $shared/wycheproof (C2SP/wycheproof's testvectors_v1 JOSE files) is missing:"
+  echo "    the Wycheproof JOSE test skips it, or fails when CI is set"
+  if [[ -n ${CI:-} && ${CI:-} != 0 && ${CI:-} != false ]]; then
+    echo "ci: CI is set, so that test would fail; stopping here" >&2
+    exit 2
+  fi
+elif [[ -n $unreadable ]]; then
+  echo "ci: $shared/wycheproof holds files this user cannot read:" >&2
+  echo "$unreadable" >&2
+  exit 2
+else
+  echo "$shared/wycheproof: readable (the tests only read it; read-only is fine)"
+fi
 
 step "toolchain"
 cargo --version

@@ -35,6 +35,9 @@ mod robustness;
 mod roundtrip;
 /// Every rule fires on a token made to trip it, and not on a good token.
 mod rules;
+/// The scripts of scripts/: usage from any directory and under unusual
+/// settings; fuzz.sh's binaries wherever cargo builds them.
+mod scripts;
 /// No command shows a private key, an AES key, an IV or a content key;
 /// `--redact` hides claim and context values; key file permissions.
 mod secrets;
