@@ -90,6 +90,15 @@ pub fn parse_answer(line: &[u8]) -> Result<Answer, String> {
     }
 }
 
+/// Deeper than this, serde_json refuses the line (its recursion limit):
+/// the scan stops and leaves the refusal to it.
+const MAX_DEPTH: usize = 128;
+
+/// At most this many places are kept per top-level member: enough to judge
+/// it, and a line of a million mended strings under long names cannot make
+/// the list grow faster than the line.
+const PLACES_PER_MEMBER: usize = 8;
+
 /// Where the scan is: inside an object (its current member name, and
 /// whether the next string is a name) or an array (the current index).
 enum Frame {
@@ -105,6 +114,8 @@ fn mend(line: &[u8]) -> (String, Vec<String>) {
     let mut out: Vec<u8> = Vec::with_capacity(line.len());
     let mut replaced = Vec::new();
     let mut stack: Vec<Frame> = Vec::new();
+    // Places kept in the current top-level member.
+    let mut kept = 0;
     let mut i = 0;
     while i < line.len() {
         match line[i] {
@@ -125,12 +136,17 @@ fn mend(line: &[u8]) -> (String, Vec<String>) {
                     if let Some(Frame::Object { name: current, .. }) = stack.last_mut() {
                         *current = name;
                     }
+                    if stack.len() == 1 {
+                        kept = 0;
+                    }
                 }
-                if mended {
+                if mended && kept < PLACES_PER_MEMBER {
                     replaced.push(pointer(&stack));
+                    kept += 1;
                 }
                 continue;
             }
+            b'{' | b'[' if stack.len() >= MAX_DEPTH => break,
             b'{' => stack.push(Frame::Object {
                 name: String::new(),
                 expects_name: true,
@@ -154,6 +170,8 @@ fn mend(line: &[u8]) -> (String, Vec<String>) {
         out.push(line[i]);
         i += 1;
     }
+    // Cut short (too deep): the rest as it was, for serde_json to refuse.
+    out.extend_from_slice(&line[i.min(line.len())..]);
     // Only strings were changed, and into UTF-8; anything left that is not
     // UTF-8 lies outside strings, where serde_json refuses U+FFFD too.
     let text = match String::from_utf8(out) {
@@ -313,6 +331,26 @@ mod tests {
         );
         assert_eq!(answer.get("id"), Some(&json!(2)));
         assert_eq!(answer.replaced(), ["/error"]);
+    }
+
+    #[test]
+    fn a_hostile_line_keeps_few_places_and_nesting_stays_bounded() {
+        let many: Vec<String> = (0..10_000).map(|_| r#""\ud800""#.to_owned()).collect();
+        let line = format!(
+            r#"{{"error":[{}],"claims":{{"iss":"\ud800"}}}}"#,
+            many.join(",")
+        );
+        let answer = read(&line);
+        assert_eq!(answer.replaced_in("error").len(), PLACES_PER_MEMBER);
+        assert_eq!(answer.replaced_in("claims"), ["/claims/iss"]);
+
+        let deep = format!(
+            r#"{{"error":"\ud800","x":{}{}}}"#,
+            "[".repeat(100_000),
+            "]".repeat(100_000)
+        );
+        let refused = parse_answer(deep.as_bytes()).expect_err("too deep");
+        assert!(refused.contains("recursion limit"), "{refused}");
     }
 
     #[test]
