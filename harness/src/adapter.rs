@@ -272,12 +272,12 @@ impl Adapter {
                     Ok(0) => break,
                     Ok(_) if buffer.last() == Some(&b'\n') => {
                         buffer.pop();
-                        Line::Text(buffer.clone())
+                        Line::Text(std::mem::take(&mut buffer))
                     }
                     // No newline within the limit: too long, unless the
                     // output ended (a last line without its newline).
                     Ok(_) if buffer.len() > max => Line::TooLong,
-                    Ok(_) => Line::Text(buffer.clone()),
+                    Ok(_) => Line::Text(std::mem::take(&mut buffer)),
                     Err(_) => Line::Failed,
                 };
                 let stop = !matches!(line, Line::Text(_));

@@ -229,7 +229,10 @@ impl Implementation {
                 });
                 let answer = adapter.call(object(request)).map_err(|e| e.to_string())?;
                 if let Some(at) = answer.replaced_in("token").first() {
-                    return Err(format!("the answer's token is not text: {at} holds a lone surrogate escape or bytes that are not UTF-8"));
+                    return Err(format!(
+                        "the answer's token is not text: {at} holds a lone surrogate \
+                         escape or bytes that are not UTF-8"
+                    ));
                 }
                 answer
                     .get("token")
