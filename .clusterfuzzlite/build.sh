@@ -40,8 +40,13 @@ export RUSTC_WRAPPER=${RUSTC_WRAPPER:-$root/fuzz/rustc-wrapper.sh}
 cargo fuzz build "${flags[@]}"
 
 triple=$(rustc -vV | sed -n 's/^host: //p')
-built=${CARGO_TARGET_DIR:-fuzz/target}/$triple/release
+# Where cargo put them: fuzz/target, CARGO_TARGET_DIR (relative to here,
+# as cargo took it) or a target-dir of cargo's config.
+target_dir=$(cargo metadata --manifest-path fuzz/Cargo.toml --format-version 1 --no-deps |
+  grep -o '"target_directory":"[^"]*"' | sed 's/^"target_directory":"//; s/"$//')
+built=$target_dir/$triple/release
 for target in $(cargo fuzz list); do
+  [[ -x $built/$target ]] || { echo "build.sh: $target is not built: no $built/$target" >&2; exit 1; }
   cp "$built/$target" "$OUT/"
   cp fuzz/jose.dict "$OUT/$target.dict"
   # Whole tokens need 16 KiB; the base64 and padding targets do with less

@@ -10,6 +10,7 @@
 #                               (a few minutes)
 #   scripts/bench.sh --suite    also: wall time of `vectors run` and
 #                               `interop --cases 200`
+#   scripts/bench.sh --help     this text
 #
 # BENCH_TOKENS (default 20000) sets the size of the generated files,
 # BENCH_ROUNDS (default 7) how many times each batch runs. The files are
@@ -25,7 +26,6 @@
 # are the ratios. Criterion's per-operation figures are
 # `cargo bench -p jose-harness --bench crypto`.
 set -euo pipefail
-cd "$(dirname "$0")/.."
 
 memory=0
 suite=0
@@ -33,9 +33,11 @@ for arg in "$@"; do
   case "$arg" in
     --memory) memory=1 ;;
     --suite) suite=1 ;;
+    -h|--help) sed -n '2,/^set -/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "usage: scripts/bench.sh [--memory] [--suite]" >&2; exit 2 ;;
   esac
 done
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
 tokens=${BENCH_TOKENS:-20000}
 rounds=${BENCH_ROUNDS:-7}
 cores=$(nproc)
@@ -57,7 +59,9 @@ if [ -n "${OPENSSL_ia32cap+set}" ]; then
 fi
 step "release build"
 cargo build --release --quiet -p jose-harness
-bin=target/release/jose-harness
+# Where cargo put it: target/, or CARGO_TARGET_DIR, or the user's config.
+bin=$(cargo metadata --format-version 1 --no-deps | grep -o '"target_directory":"[^"]*"' |
+  sed 's/^"target_directory":"//; s/"$//')/release/jose-harness
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

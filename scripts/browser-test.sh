@@ -8,6 +8,7 @@
 #   scripts/browser-test.sh -- OPTIONS…      the same, passing OPTIONS to
 #                                            `jose-harness report` (e.g. --exec CMD)
 #   scripts/browser-test.sh REPORT_DIR       test a report made already
+#   scripts/browser-test.sh --help           this text
 #
 # Installs what it needs when missing: Debian's `chromium` (apt-get, as
 # root or with sudo) and the pinned puppeteer-core (npm ci into
@@ -15,7 +16,14 @@
 # browser. Exit 0 when the page works, 1 when it does not, 2 when the test
 # could not run.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+case "${1:-}" in
+  -h|--help) sed -n '2,/^set -/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
+esac
+# A report directory given relative to the caller's directory.
+if [[ $# -gt 0 && $1 != -- && $1 != /* ]]; then
+  set -- "$PWD/$1" "${@:2}"
+fi
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 step() { printf '==> %s\n' "$*"; }
 die() { printf 'browser test: %s\n' "$*" >&2; exit 2; }

@@ -1,10 +1,44 @@
 #!/usr/bin/env bash
 # Everything CI checks, in the order that fails fastest. Runs on a machine
 # with only the Rust toolchain, gcc, Python and Node: it installs the rest.
+#
+#   scripts/ci.sh            every step; exits non-zero at the first failure
+#   scripts/ci.sh --help     this text
+#
+# CI_FUZZ_SECONDS (default 10) sets the fuzz smoke's time per target.
+# ../shared beside the repository holds Project Wycheproof's JOSE files
+# (../shared/wycheproof), which the tests read (never write): without them
+# the Wycheproof JOSE test is skipped, and fails when CI is set.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+case "${1:-}" in
+  -h|--help) sed -n '2,/^set -/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
+  '') ;;
+  *) echo "usage: scripts/ci.sh [--help]" >&2; exit 2 ;;
+esac
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 step() { printf '\n==> %s\n' "$*"; }
+
+step "../shared: the files beside the repository that the tests read"
+shared=$(cd .. && pwd)/shared
+unreadable=
+if [[ -d $shared/wycheproof ]]; then
+  unreadable=$(find "$shared/wycheproof" ! -readable 2>&1 | head -n 5 || true)
+fi
+if [[ ! -d $shared/wycheproof ]]; then
+  echo "ci: $shared/wycheproof (C2SP/wycheproof's testvectors_v1 JOSE files) is missing:"
+  echo "    the Wycheproof JOSE test skips it, or fails when CI is set"
+  if [[ -n ${CI:-} && ${CI:-} != 0 && ${CI:-} != false ]]; then
+    echo "ci: CI is set, so that test would fail; stopping here" >&2
+    exit 2
+  fi
+elif [[ -n $unreadable ]]; then
+  echo "ci: $shared/wycheproof holds files this user cannot read:" >&2
+  echo "$unreadable" >&2
+  exit 2
+else
+  echo "$shared/wycheproof: readable (the tests only read it; read-only is fine)"
+fi
 
 step "toolchain"
 cargo --version
@@ -76,11 +110,28 @@ cargo run --quiet -p jose-harness -- vectors run --peers --save target/ci/vector
 step "interop matrix: every built-in backend, 200 cases"
 cargo run --quiet -p jose-harness -- interop --cases 200
 
-# node-jsonwebtoken decrypts with node-rsa's pure-JavaScript RSA (the
-# vendor sample's set-up), about 0.4 s per 4096-bit operation: 30 cases
-# keep this step to a few minutes.
-step "interop matrix: every built-in backend and every peer, 30 cases"
-cargo run --quiet -p jose-harness -- interop --cases 30 --peers --save target/ci/interop.json
+# The peer matrix on three seeds: 1 (saved for the report below) and 2,
+# fixed, and one derived from the commit, so every commit explores cases
+# no earlier run drew. node-jsonwebtoken decrypts with node-rsa's
+# pure-JavaScript RSA (the vendor sample's set-up), about 0.4 s per
+# 4096-bit operation: 30 cases on seed 1 and 10 on the other two keep the
+# step to a few minutes. Each run prints the command that repeats it.
+commit_seed=$(git rev-parse --verify --quiet HEAD 2>/dev/null | cut -c1-8 || true)
+if [[ -n $commit_seed ]]; then
+  commit_seed=$((16#$commit_seed))
+else
+  commit_seed=3
+  echo "ci: not a git checkout; the commit's seed is $commit_seed"
+fi
+for run in "1 30 --save target/ci/interop.json" "2 10" "$commit_seed 10"; do
+  read -r seed cases save <<<"$run"
+  step "interop matrix: every built-in backend and every peer, seed $seed, $cases cases"
+  echo "reproduce: cargo run -p jose-harness -- interop --peers --seed $seed --cases $cases"
+  started=$SECONDS
+  # shellcheck disable=SC2086 # $save is two words or none
+  cargo run --quiet -p jose-harness -- interop --cases "$cases" --seed "$seed" --peers $save
+  echo "interop seed $seed: $((SECONDS - started)) s"
+done
 
 step "the auditors' report, from those two runs, in a real browser"
 scripts/browser-test.sh -- --vectors-json target/ci/vectors.json --interop-json target/ci/interop.json

@@ -4,8 +4,14 @@
 # machine that cannot reach github.com (the database's home) it says that
 # advisories were not checked, instead of passing silently or failing for
 # want of a network. Installs cargo-deny (pinned, --locked) when missing.
+#
+#   scripts/deny.sh
+#   scripts/deny.sh --help   this text
 set -euo pipefail
-cd "$(dirname "$0")/.."
+case "${1:-}" in
+  -h|--help) sed -n '2,/^set -/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
+esac
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 version=0.20.2
 if ! cargo deny --version 2>/dev/null | grep -q "cargo-deny"; then

@@ -12,6 +12,7 @@
 #   scripts/fuzz.sh --seed                  (re)write the seed corpus and the
 #                                           dictionary from the library
 #   scripts/fuzz.sh --list                  the targets
+#   scripts/fuzz.sh --help                  this text
 #
 # Environment:
 #   FUZZ_SANITIZER=none|address  (default none; address sets RUSTC_BOOTSTRAP=1
@@ -21,16 +22,31 @@
 #   FUZZ_RSS_LIMIT_MB=2048  FUZZ_TIMEOUT=30 (per input, s)
 #   FUZZ_DEBUG_ASSERTIONS=1      overflow checks and debug assertions (0: off)
 #   FUZZ_NO_BUILD=1              run the binaries already built, as they are
+#   FUZZ_WORK_DIR=DIR            scratch corpora and logs (default fuzz/target)
+#   CARGO_TARGET_DIR             honoured: the binaries are wherever cargo puts
+#                                them (the script asks `cargo metadata`)
 #
 # A run copies the committed corpus (fuzz/corpus/T) and the regression
 # inputs (fuzz/regressions/T) into fuzz/target/scratch/T, so it never changes
 # what is committed; `--merge` folds what it found back in, minimized. A
-# crash leaves its input in fuzz/artifacts/T/ (printed) and the script exits
-# 1 after the table of every target's executions per second and coverage.
+# crash leaves its input in fuzz/artifacts/T/ (printed). After the table of
+# every target's executions per second and coverage the script exits 0 when
+# every target ran without a crash, 1 when one crashed, 3 when none crashed
+# but one was not built (or its binary did not start), 2 when it could not
+# do its job (usage, the build failed).
 set -uo pipefail
-cd "$(dirname "$0")/.."
+case "${1:-}" in
+  -h|--help) sed -n '2,/^set -uo/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
+esac
+# A relative CARGO_TARGET_DIR names a folder of the caller's directory, not
+# of the one this script moves to.
+if [[ -n ${CARGO_TARGET_DIR:-} && $CARGO_TARGET_DIR != /* ]]; then
+  export CARGO_TARGET_DIR=$PWD/$CARGO_TARGET_DIR
+fi
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root=$(pwd)
 fuzz=$root/fuzz
+work=${FUZZ_WORK_DIR:-$fuzz/target}
 
 die() { echo "fuzz.sh: $*" >&2; exit 2; }
 
@@ -50,9 +66,21 @@ max_len_of() {
 rss=${FUZZ_RSS_LIMIT_MB:-2048}
 timeout=${FUZZ_TIMEOUT:-30}
 sanitizer=${FUZZ_SANITIZER:-none}
-triple=$(rustc -vV | sed -n 's/^host: //p')
-bin_dir=$fuzz/target/$triple/release
 dict=$fuzz/jose.dict
+
+# Where cargo puts the fuzz crate's builds: fuzz/target, CARGO_TARGET_DIR,
+# or a target-dir of the user's cargo config; cargo fuzz builds for the host
+# triple, so the binaries are in TARGET_DIR/TRIPLE/release.
+locate_binaries() {
+  local metadata
+  triple=$(rustc -vV | sed -n 's/^host: //p')
+  [[ -n $triple ]] || die "rustc -vV names no host triple"
+  metadata=$(cd "$fuzz" && cargo metadata --format-version 1 --no-deps) ||
+    die "cargo metadata failed in fuzz/: cannot tell where the fuzz targets are built"
+  target_dir=$(grep -o '"target_directory":"[^"]*"' <<<"$metadata" | sed 's/^"target_directory":"//; s/"$//')
+  [[ -n $target_dir ]] || die "cargo metadata names no target_directory"
+  bin_dir=$target_dir/$triple/release
+}
 
 ensure_cargo_fuzz() {
   if ! cargo fuzz --version >/dev/null 2>&1; then
@@ -74,10 +102,10 @@ check_targets() {
 }
 
 build() {
-  if [[ ${FUZZ_NO_BUILD:-0} == 1 ]]; then
-    [[ -d $bin_dir ]] || die "FUZZ_NO_BUILD=1 but nothing is built in ${bin_dir#$root/}"
-    return
-  fi
+  locate_binaries
+  # Without a build, a target with no binary is reported as not built.
+  [[ ${FUZZ_NO_BUILD:-0} == 1 ]] && return
+  ensure_cargo_fuzz
   local flags=(-O -s "$sanitizer")
   [[ ${FUZZ_DEBUG_ASSERTIONS:-1} == 1 ]] && flags+=(--debug-assertions)
   if [[ $sanitizer != none ]] && ! rustc -V | grep -q nightly; then
@@ -88,21 +116,35 @@ build() {
   # is a hundred times slower with it (see fuzz/rustc-wrapper.sh).
   export RUSTC_WRAPPER=${RUSTC_WRAPPER:-$fuzz/rustc-wrapper.sh}
   # Cargo does not rebuild when the wrapper changes: start afresh if the
-  # last build had another one.
-  local stamp=$fuzz/target/rustc-wrapper.stamp
-  if [[ -d $fuzz/target/$triple && "$(cat "$stamp" 2>/dev/null)" != "$RUSTC_WRAPPER" ]]; then
+  # last build had another one. The stamp lives beside the build; in a
+  # target directory of the user's (CARGO_TARGET_DIR), only a build this
+  # script stamped is removed.
+  local stamp=$target_dir/$triple/jose-harness-fuzz-wrapper.stamp
+  if [[ -d $bin_dir && "$(cat "$stamp" 2>/dev/null)" != "$RUSTC_WRAPPER" ]] &&
+    [[ -f $stamp || $target_dir == "$fuzz/target" ]]; then
     echo "==> the last fuzz build used another RUSTC_WRAPPER: rebuilding from scratch"
-    rm -rf "${fuzz:?}/target/$triple"
+    rm -rf "${bin_dir:?}"
   fi
-  mkdir -p "$fuzz/target"
-  echo "$RUSTC_WRAPPER" >"$stamp"
-  echo "==> cargo fuzz build ${flags[*]} ($(cargo fuzz --version))"
+  echo "==> cargo fuzz build ${flags[*]} ($(cargo fuzz --version)) into $bin_dir"
   cargo fuzz build "${flags[@]}" || die "the fuzz targets do not build"
+  mkdir -p "$target_dir/$triple"
+  echo "$RUSTC_WRAPPER" >"$stamp"
+}
+
+# The binary of target $1, or a message on stderr and status 1 when cargo
+# put none there.
+binary_of() {
+  local bin=$bin_dir/$1
+  if [[ ! -x $bin ]]; then
+    echo "fuzz.sh: $1 is not built: no executable $bin" >&2
+    return 1
+  fi
+  echo "$bin"
 }
 
 # The committed inputs of a target, copied into a fresh directory.
 scratch_corpus() {
-  local t=$1 dir=$fuzz/target/scratch/$1
+  local t=$1 dir=$work/scratch/$1
   rm -rf "$dir"
   mkdir -p "$dir"
   for src in "$fuzz/corpus/$t" "$fuzz/regressions/$t"; do
@@ -123,28 +165,39 @@ stat_field() {
 run() {
   local seconds=$1
   shift
-  local targets=("$@") t log status scratch artifact crashed=0
+  local targets=("$@") t log status scratch artifact bin crashed=0 missing=()
   [[ ${#targets[@]} -gt 0 ]] || mapfile -t targets < <(all_targets)
   check_targets "${targets[@]}"
-  ensure_cargo_fuzz
   build
-  mkdir -p "$fuzz/target/logs"
+  mkdir -p "$work/logs"
   local rows=()
   for t in "${targets[@]}"; do
+    if ! bin=$(binary_of "$t" 2>/dev/null); then
+      echo "==> $t: not built (no executable $bin_dir/$t)"
+      missing+=("$t")
+      rows+=("$(printf '%-14s %6s %12s %9s %7s %8s %9s  %s' "$t" - - - - - - "NOT BUILT")")
+      continue
+    fi
     scratch=$(scratch_corpus "$t")
     mkdir -p "$fuzz/artifacts/$t"
-    log=$fuzz/target/logs/$t.log
+    log=$work/logs/$t.log
     local args=("$scratch" "-dict=$dict" "-max_total_time=$seconds" "-max_len=$(max_len_of "$t")"
       "-rss_limit_mb=$rss" "-timeout=$timeout" "-artifact_prefix=$fuzz/artifacts/$t/"
       -print_final_stats=1)
     [[ -n ${FUZZ_RUNS:-} ]] && args+=("-runs=$FUZZ_RUNS")
     echo "==> $t: ${seconds}s, $(find "$scratch" -type f | wc -l) inputs to start from (log: ${log#$root/})"
     local started=$SECONDS
-    "$bin_dir/$t" "${args[@]}" >"$log" 2>&1
+    "$bin" "${args[@]}" >"$log" 2>&1
     status=$?
     local elapsed=$((SECONDS - started))
     local result=ok
-    if [[ $status -ne 0 ]]; then
+    if [[ $status -eq 126 || $status -eq 127 ]] && ! grep -aq '^INFO: Seed: ' "$log"; then
+      # libFuzzer never started: the binary could not be run (a missing
+      # loader or library), which is no finding about the target.
+      echo "    did not start (exit $status): $(head -c 300 "$log" | head -n 1)"
+      missing+=("$t")
+      result="DID NOT START (exit $status)"
+    elif [[ $status -ne 0 ]]; then
       crashed=1
       artifact=$(grep -o 'Test unit written to [^ ]*' "$log" | tail -1 | sed 's/^Test unit written to //')
       result="CRASH ${artifact#$root/}"
@@ -164,25 +217,33 @@ run() {
     echo "A target crashed. Its input is in fuzz/artifacts/<target>/. Once understood, keep it"
     echo "as a regression (minimized) and fix the bug:"
     echo "  scripts/fuzz.sh --regress <target> <artifact> <short-name>"
-    exit 1
   fi
+  if [[ ${#missing[@]} -gt 0 ]]; then
+    echo
+    echo "Not run (not built, or the binary did not start): ${missing[*]}. The binaries are"
+    echo "looked for in $bin_dir (cargo metadata's target_directory, host triple, release)."
+  fi
+  [[ $crashed -eq 0 ]] || exit 1
+  [[ ${#missing[@]} -eq 0 ]] || exit 3
 }
 
 merge() {
   local targets=("$@") t
   [[ ${#targets[@]} -gt 0 ]] || mapfile -t targets < <(all_targets)
   check_targets "${targets[@]}"
-  ensure_cargo_fuzz
   build
+  mkdir -p "$work/logs"
   for t in "${targets[@]}"; do
-    local committed=$fuzz/corpus/$t new=$fuzz/target/merge/$t scratch=$fuzz/target/scratch/$t
+    local bin
+    bin=$(binary_of "$t") || exit 3
+    local committed=$fuzz/corpus/$t new=$work/merge/$t scratch=$work/scratch/$t
     rm -rf "$new"
     mkdir -p "$new" "$committed"
     local dirs=("$committed")
     [[ -d $scratch ]] && dirs+=("$scratch")
-    "$bin_dir/$t" -merge=1 "-max_len=$(max_len_of "$t")" "-rss_limit_mb=$rss" "-timeout=$timeout" \
-      "$new" "${dirs[@]}" >"$fuzz/target/logs/$t.merge.log" 2>&1 ||
-      die "$t: merge failed (see fuzz/target/logs/$t.merge.log)"
+    "$bin" -merge=1 "-max_len=$(max_len_of "$t")" "-rss_limit_mb=$rss" "-timeout=$timeout" \
+      "$new" "${dirs[@]}" >"$work/logs/$t.merge.log" 2>&1 ||
+      die "$t: merge failed (see $work/logs/$t.merge.log)"
     local before after
     before=$(find "$committed" -type f | wc -l)
     find "$committed" -type f -delete
@@ -197,17 +258,19 @@ regress() {
   local t=$1 input=$2 name=$3
   check_targets "$t"
   [[ -f $input ]] || die "no file $input"
-  ensure_cargo_fuzz
   build
+  local bin
+  bin=$(binary_of "$t") || exit 3
+  mkdir -p "$work/logs"
   local out=$fuzz/regressions/$t/$name
   mkdir -p "$(dirname "$out")"
-  if "$bin_dir/$t" "-rss_limit_mb=$rss" "-timeout=$timeout" "$input" >/dev/null 2>&1; then
+  if "$bin" "-rss_limit_mb=$rss" "-timeout=$timeout" "$input" >/dev/null 2>&1; then
     echo "$input does not crash $t (any more): kept as it is"
     cp "$input" "$out"
   else
-    "$bin_dir/$t" -minimize_crash=1 -runs="${FUZZ_TMIN_RUNS:-10000}" "-max_len=$(max_len_of "$t")" \
+    "$bin" -minimize_crash=1 -runs="${FUZZ_TMIN_RUNS:-10000}" "-max_len=$(max_len_of "$t")" \
       "-rss_limit_mb=$rss" "-timeout=$timeout" "-exact_artifact_path=$out" "$input" \
-      >"$fuzz/target/logs/$t.tmin.log" 2>&1
+      >"$work/logs/$t.tmin.log" 2>&1
     [[ -f $out ]] || cp "$input" "$out"
   fi
   echo "regression input: ${out#$root/} ($(wc -c <"$out") bytes); cargo test replays it"
@@ -220,7 +283,6 @@ seed() {
 }
 
 case "${1:-}" in
-  -h|--help) sed -n '2,/^set -uo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
   --list) all_targets ;;
   --merge) shift; merge "$@" ;;
   --regress) shift; regress "$@" ;;

@@ -4,13 +4,20 @@
 # of each. tests/hostile.rs asserts the outcomes; this shows the cost.
 #
 #   scripts/hostile.sh
+#   scripts/hostile.sh --help   this text
 set -uo pipefail
-cd "$(dirname "$0")/.."
+case "${1:-}" in
+  -h|--help) sed -n '2,/^set -/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
+esac
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
 if [[ ! -x /usr/bin/time ]]; then
   apt-get install -y -qq time >/dev/null 2>&1 || { echo "hostile.sh: needs /usr/bin/time (Debian: apt-get install time)" >&2; exit 2; }
 fi
 cargo build --release --quiet -p jose-harness || exit 2
-bin=target/release/jose-harness
+# Where cargo put it: target/, or CARGO_TARGET_DIR, or the user's config.
+bin=$(cargo metadata --format-version 1 --no-deps | grep -o '"target_directory":"[^"]*"' |
+  sed 's/^"target_directory":"//; s/"$//')/release/jose-harness
+[[ -x $bin ]] || { echo "hostile.sh: cargo built no $bin" >&2; exit 2; }
 keys=vectors/keys
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

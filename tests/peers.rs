@@ -13,6 +13,10 @@
 //! [`check_peer`], runs a script and checks its cases; each peer is a
 //! `#[test]` that finds its interpreter.
 //!
+//! The peers' adapters (scripts/peers/peers.json) are run too: their
+//! error texts reach the harness as well-formed Unicode (issue 21) and
+//! their claims as the library read them.
+//!
 //! Without the interpreter (`node` on PATH; a Python that can import
 //! `cryptography`) a test is skipped with a message, except under CI (the
 //! `CI` environment variable set), where it fails.
@@ -458,5 +462,140 @@ fn every_peer_answers_under_its_manifest_name_and_agrees_with_the_reference() {
         Some(0),
         "interop with every peer failed:\n{}\n{stderr}",
         String::from_utf8_lossy(&output.stdout)
+    );
+}
+
+/// The peer of the manifest called `name`, if it is set up (else skipped,
+/// or a failure under CI).
+fn installed_peer(name: &str) -> Option<jose_harness::implementation::peers::Peer> {
+    let peers = jose_harness::implementation::peers::Peers::load(
+        &workspace().join(jose_harness::implementation::peers::MANIFEST),
+    )
+    .expect("the manifest loads");
+    let peer = peers
+        .peers
+        .iter()
+        .find(|p| p.name == name)
+        .unwrap_or_else(|| panic!("no peer {name} in the manifest"))
+        .clone();
+    if !workspace().join(&peer.installed).exists() {
+        unavailable(name, "not set up; run scripts/peers/setup.sh");
+        return None;
+    }
+    Some(peer)
+}
+
+/// The first line a peer's adapter answers to `request`, as written.
+fn raw_answer(peer: &jose_harness::implementation::peers::Peer, request: &Value) -> String {
+    let output = Command::new("sh")
+        .args(["-c", &peer.command])
+        .current_dir(workspace())
+        .write_stdin(format!("{request}\n"))
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .expect("the adapter runs");
+    String::from_utf8(output.stdout)
+        .expect("UTF-8")
+        .lines()
+        .next()
+        .unwrap_or_else(|| panic!("{}: no answer", peer.name))
+        .to_owned()
+}
+
+/// Issue 21: V8's SyntaxError quotes the first ten UTF-16 code units of
+/// the JSON it cannot parse, and here the tenth is the first half of an
+/// emoji. The adapter must answer that text as well-formed Unicode (a
+/// strict parser, serde_json, reads the line), U+FFFD for the half.
+#[test]
+fn node_jsonwebtoken_answers_an_error_cut_inside_an_emoji_as_well_formed_text() {
+    let Some(peer) = installed_peer("node-jsonwebtoken") else {
+        return;
+    };
+    use base64::Engine as _;
+    let b64 = |b: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b);
+    let token = format!(
+        "{}.{}.{}",
+        b64(br#"{"alg":"RS256","typ":"JWT"}"#),
+        b64("z\"iss\":\"i😀xxxxxxxx\"}".as_bytes()),
+        b64(b"sig")
+    );
+    let request = serde_json::json!({
+        "id": 1, "op": "consume", "profile": "moveo", "token": token, "now": NOW,
+        "keys": {"verify": std::fs::read_to_string(key_path("customer", "public")).expect("key")},
+    });
+    let line = raw_answer(&peer, &request);
+    let answer: Value = serde_json::from_str(&line).unwrap_or_else(|e| panic!("{e}: {line}"));
+    assert_eq!(answer["verdict"], "fail", "{line}");
+    let error = answer["error"].as_str().expect("an error text");
+    assert!(error.contains("\"i\u{fffd}\"..."), "{error}");
+}
+
+/// Claims are data: a consumer that reads a lone surrogate in them
+/// answers it as read (not mended), and the harness sees where it is.
+#[test]
+fn node_jose_answers_claims_with_a_lone_surrogate_as_it_read_them() {
+    let Some(peer) = installed_peer("node-jose") else {
+        return;
+    };
+    let backend = jose_harness::backend::by_name("reference").expect("reference");
+    let keys = jose_harness_tests::keys();
+    let payload = format!(r#"{{"iss":"i\ud83d","sub":"u","exp":{}}}"#, NOW + 60);
+    let token = jose_harness::forge::mint::jws_rs256(
+        backend,
+        &keys.customer,
+        jose_harness::forge::mint::MOVEO_JWS_HEADER.as_bytes(),
+        payload.as_bytes(),
+    )
+    .expect("signs");
+    let adapter = jose_harness::implementation::adapter::Adapter::new(peer.command.clone())
+        .in_dir(workspace());
+    let consumer =
+        jose_harness::implementation::Implementation::external(adapter).expect("describes");
+    let outcome = consumer.consume(
+        jose_harness::profile::Profile::Moveo,
+        &token,
+        &keys.customer,
+        &keys.recipient,
+        NOW,
+    );
+    match outcome {
+        jose_harness::implementation::Outcome::Accepted {
+            claims,
+            not_unicode,
+            ..
+        } => {
+            assert_eq!(not_unicode, ["/claims/iss"]);
+            assert_eq!(claims["iss"], "i\u{fffd}");
+        }
+        other => panic!("node-jose no longer accepts a lone surrogate in iss: {other:?}"),
+    }
+}
+
+/// The Python adapters' encoder: free text well-formed (a lone surrogate
+/// becomes U+FFFD, a pair held as two code points stays a pair), claims
+/// as read.
+#[test]
+fn python_adapters_answer_well_formed_error_text_and_claims_as_read() {
+    let Some((python, _)) = python_with_cryptography("python adapters") else {
+        return;
+    };
+    let script = r#"import sys
+sys.path.insert(0, "scripts/peers")
+import adapter_common as a
+a.PROTOCOL_OUT.write(a.encode_response({"id": 1, "error": "i\ud83d x \ud83d\ude00 \ude00", "claims": {"iss": "i\ud83d"}}) + "\n")
+"#;
+    let output = StdCommand::new(&python)
+        .args(["-c", script])
+        .current_dir(workspace())
+        .output()
+        .expect("python runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout).trim_end(),
+        r#"{"id":1,"error":"i\ufffd x \ud83d\ude00 \ufffd","claims":{"iss":"i\ud83d"}}"#
     );
 }

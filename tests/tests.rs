@@ -1,5 +1,8 @@
 //! The integration tests, one binary with a module per area.
 
+/// The adapter protocol's reader: answers as every JSON writer writes
+/// them, lone surrogates in error texts and in claims (issue 21).
+mod adapter_answers;
 /// Every backend against every other: RS256, JWE and context round
 /// trips, and failures of the same class as the reference's.
 mod backends;
@@ -18,7 +21,8 @@ mod interop;
 /// Keys in every form, and the errors for wrong ones.
 mod keys;
 /// Tokens minted by other implementations (Node's crypto, Python's
-/// `cryptography`) get the right verdicts.
+/// `cryptography`) get the right verdicts; the peers' adapters answer
+/// free text as well-formed Unicode and claims as read.
 mod peers;
 /// Generated inputs: round trips, single-byte changes, PKCS#7, base64url, OAEP, pure reports.
 mod properties;
@@ -31,6 +35,9 @@ mod robustness;
 mod roundtrip;
 /// Every rule fires on a token made to trip it, and not on a good token.
 mod rules;
+/// The scripts of scripts/: usage from any directory and under unusual
+/// settings; fuzz.sh's binaries wherever cargo builds them.
+mod scripts;
 /// No command shows a private key, an AES key, an IV or a content key;
 /// `--redact` hides claim and context values; key file permissions.
 mod secrets;

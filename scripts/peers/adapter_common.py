@@ -529,8 +529,26 @@ def handle(line, ops, prog):
         return {"id": request_id, "error": f"internal error: {e.__class__.__name__}: {e}"}
 
 
+# Members of an answer that are free text, not data.
+FREE_TEXT = ("error", "name", "library")
+
+
+def well_formed(text):
+    """`text` with every lone surrogate replaced by U+FFFD (and a pair held
+    as two code points joined): a str read from JSON or from
+    surrogateescape'd bytes can hold one, and json.dumps writes it as a
+    lone `\\udXXX` escape, valid JSON that strict readers refuse."""
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+
+
 def encode_response(response):
-    # ASCII-only output: always valid UTF-8 whatever the claims hold.
+    # ASCII-only output: always valid UTF-8 whatever the claims hold. Free
+    # text is made well-formed; claims and context are data, answered as
+    # read.
+    response = {
+        k: well_formed(v) if k in FREE_TEXT and isinstance(v, str) else v
+        for k, v in response.items()
+    }
     try:
         return json.dumps(response, separators=(",", ":"), ensure_ascii=True, allow_nan=False)
     except Exception as e:  # noqa: BLE001

@@ -8,12 +8,16 @@
 #
 #   scripts/peers/setup-python.sh                  # with python3 from PATH
 #   PYTHON=python3.12 scripts/peers/setup-python.sh
+#   scripts/peers/setup-python.sh --help           # this text
 #
 # Idempotent and quiet: when .venv already holds these pins it only says so;
 # when requirements.txt changed it installs the new pins into .venv.
 set -euo pipefail
+case "${1:-}" in
+  -h|--help) sed -n '2,/^set -/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
+esac
 
-root="$(cd "$(dirname "$0")/../.." && pwd)"
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 requirements="$root/scripts/peers/requirements.txt"
 venv="$root/.venv"
 venv_python="$venv/bin/python"

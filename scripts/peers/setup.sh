@@ -10,11 +10,15 @@
 #
 #   scripts/peers/setup.sh               # both
 #   scripts/peers/setup.sh python|node   # one of them
+#   scripts/peers/setup.sh --help        # this text
 #
 # Idempotent: an installation that matches its lock file is left alone.
 set -euo pipefail
+case "${1:-}" in
+  -h|--help) sed -n '2,/^set -/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
+esac
 
-root="$(cd "$(dirname "$0")/../.." && pwd)"
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 node_dir="$root/scripts/peers/node"
 which="${1:-all}"
 

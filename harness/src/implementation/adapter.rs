@@ -16,6 +16,10 @@
 //! answered its first request is given up at once: restarting it would
 //! only repeat the wait.
 //!
+//! Answers are read by [`parse_answer`]: every line a conforming JSON
+//! writer can produce, lone surrogate escapes included; [`Answer`] says
+//! where one was replaced, for the callers that compare what they read.
+//!
 //! One extension of the protocol, which adapters may ignore: a
 //! `{"id":N,"op":"describe"}` request, answered with the adapter's `name`,
 //! its `library` versions and its `capabilities`
@@ -34,6 +38,10 @@ use std::time::Instant;
 use serde_json::{json, Map, Value};
 
 use crate::profile::Profile;
+
+mod answer;
+
+pub use answer::{parse_answer, Answer};
 
 /// How many times a dead adapter is started again before it is given up.
 pub const MAX_RESTARTS: usize = 3;
@@ -112,9 +120,10 @@ pub struct Description {
     pub consume: Vec<Profile>,
 }
 
-/// What the reader thread hands over: an answer line, or why reading stopped.
+/// What the reader thread hands over: an answer line (its bytes, as
+/// written), or why reading stopped.
 enum Line {
-    Text(String),
+    Text(Vec<u8>),
     TooLong,
     Failed,
 }
@@ -263,12 +272,12 @@ impl Adapter {
                     Ok(0) => break,
                     Ok(_) if buffer.last() == Some(&b'\n') => {
                         buffer.pop();
-                        Line::Text(String::from_utf8_lossy(&buffer).into_owned())
+                        Line::Text(std::mem::take(&mut buffer))
                     }
                     // No newline within the limit: too long, unless the
                     // output ended (a last line without its newline).
                     Ok(_) if buffer.len() > max => Line::TooLong,
-                    Ok(_) => Line::Text(String::from_utf8_lossy(&buffer).into_owned()),
+                    Ok(_) => Line::Text(std::mem::take(&mut buffer)),
                     Err(_) => Line::Failed,
                 };
                 let stop = !matches!(line, Line::Text(_));
@@ -308,12 +317,9 @@ impl Adapter {
         })
     }
 
-    /// Sends one request (its `id` is set here) and returns the answer
-    /// object, or why there is none.
-    pub fn call(
-        &self,
-        mut request: Map<String, Value>,
-    ) -> Result<Map<String, Value>, AdapterError> {
+    /// Sends one request (its `id` is set here) and returns the answer, or
+    /// why there is none.
+    pub fn call(&self, mut request: Map<String, Value>) -> Result<Answer, AdapterError> {
         let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(why) = &state.never_answered {
             return Err(AdapterError::NeverAnswered(why.clone()));
@@ -408,7 +414,7 @@ fn exchange(
     id: u64,
     timeout: Duration,
     max_answer: usize,
-) -> Result<Map<String, Value>, AdapterError> {
+) -> Result<Answer, AdapterError> {
     let died = |running: &Running| AdapterError::Died {
         stderr: running.last_words(),
     };
@@ -422,43 +428,39 @@ fn exchange(
     let deadline = Instant::now() + timeout;
     loop {
         let left = deadline.saturating_duration_since(Instant::now());
-        let answer = match running.lines.recv_timeout(left) {
-            Ok(Line::Text(answer)) => answer,
+        let received = match running.lines.recv_timeout(left) {
+            Ok(Line::Text(received)) => received,
             Ok(Line::TooLong) => return Err(AdapterError::TooLong(max_answer)),
             Ok(Line::Failed) | Err(RecvTimeoutError::Disconnected) => return Err(died(running)),
             Err(RecvTimeoutError::Timeout) => return Err(AdapterError::Timeout(timeout)),
         };
-        if answer.trim().is_empty() {
+        if received.trim_ascii().is_empty() {
             continue;
         }
-        let value: Value = serde_json::from_str(&answer)
-            .map_err(|e| AdapterError::Garbage(format!("{e}: {}", clip(&answer))))?;
-        let Value::Object(map) = value else {
-            return Err(AdapterError::Garbage(format!(
-                "not a JSON object: {}",
-                clip(&answer)
-            )));
-        };
-        match map.get("id").and_then(Value::as_u64) {
+        let answer = parse_answer(&received).map_err(|e| {
+            let text = String::from_utf8_lossy(&received);
+            AdapterError::Garbage(format!("{e}: {}", clip(&text)))
+        })?;
+        match answer.get("id").and_then(Value::as_u64) {
             // An answer to an earlier request that timed out: skip it.
             Some(other) if other < id => continue,
             Some(other) if other == id => {}
             _ => {
                 return Err(AdapterError::Garbage(format!(
                     "answer for id {:?} to request {id}",
-                    map.get("id")
+                    answer.get("id")
                 )))
             }
         }
-        if let Some(error) = map.get("error").filter(|e| !e.is_null()) {
-            if map.get("verdict").is_none() {
+        if let Some(error) = answer.get("error").filter(|e| !e.is_null()) {
+            if answer.get("verdict").is_none() {
                 let text = error
                     .as_str()
                     .map_or_else(|| error.to_string(), str::to_owned);
                 return Err(AdapterError::Refused(text));
             }
         }
-        return Ok(map);
+        return Ok(answer);
     }
 }
 

@@ -80,6 +80,7 @@ pub fn consume(
         Verdict::Pass => Outcome::Accepted {
             claims: report.claims.unwrap_or(Value::Null),
             context: report.context,
+            not_unicode: Vec::new(),
         },
         Verdict::Fail => {
             let errors: Vec<&str> = report

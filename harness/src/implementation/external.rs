@@ -35,6 +35,12 @@ pub fn produce(
         },
     });
     let answer = adapter.call(object(request)).map_err(|e| e.to_string())?;
+    if let Some(at) = answer.replaced_in("token").first() {
+        return Err(format!(
+            "the answer's token is not text: {at} holds a lone surrogate \
+             escape or bytes that are not UTF-8"
+        ));
+    }
     answer
         .get("token")
         .and_then(Value::as_str)
@@ -69,6 +75,11 @@ pub fn consume(
             Some("pass") => Outcome::Accepted {
                 claims: answer.get("claims").cloned().unwrap_or(Value::Null),
                 context: answer.get("context").cloned().filter(|c| !c.is_null()),
+                not_unicode: ["claims", "context"]
+                    .iter()
+                    .flat_map(|m| answer.replaced_in(m))
+                    .map(str::to_owned)
+                    .collect(),
             },
             Some("fail") => Outcome::Rejected {
                 class: "rejected".into(),
@@ -79,7 +90,10 @@ pub fn consume(
                     .to_owned(),
             },
             _ => Outcome::Crashed {
-                detail: format!("answer without a verdict: {}", Value::Object(answer)),
+                detail: format!(
+                    "answer without a verdict: {}",
+                    Value::Object(answer.into_members())
+                ),
             },
         },
     }

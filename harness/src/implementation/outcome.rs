@@ -19,6 +19,12 @@ pub enum Outcome {
         claims: Value,
         /// The decrypted moveo context.
         context: Option<Value>,
+        /// Where the claims or the context an adapter answered held text
+        /// that is not Unicode (a lone surrogate escape), shown as U+FFFD
+        /// in `claims` and `context` (JSON pointers into the answer). No
+        /// case holds such text, so these claims never match the case's.
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        not_unicode: Vec<String>,
     },
     /// Rejected.
     Rejected {
@@ -49,6 +55,7 @@ impl Outcome {
         Outcome::Accepted {
             claims: Value::Null,
             context: None,
+            not_unicode: Vec::new(),
         }
     }
 

@@ -18,7 +18,18 @@ const CONTEXT_CLAIMS: [&str; 3] = ["context", "encryption_key", "init_vector"];
 /// and context; `Err` says how it is not.
 pub(super) fn compare(case: &Case, outcome: &Outcome) -> Result<(), String> {
     match outcome {
-        Outcome::Accepted { claims, context } => {
+        Outcome::Accepted {
+            claims,
+            context,
+            not_unicode,
+        } => {
+            if !not_unicode.is_empty() {
+                return Err(format!(
+                    "accepted, but read claims that are not Unicode text: a lone surrogate \
+                     escape (or bytes that are not UTF-8) at {}",
+                    not_unicode.join(", ")
+                ));
+            }
             let mut read = match claims {
                 Value::Object(map) => map.clone(),
                 other => return Err(format!("accepted, but the claims read are {other}")),

@@ -370,11 +370,26 @@ export function fail(error) {
 
 // ---- the protocol loop ----------------------------------------------------------------
 
+/**
+ * The free text of an answer (error, name, library) as well-formed Unicode:
+ * a message cut inside a surrogate pair (V8 quotes the first characters of
+ * the JSON it cannot parse, emoji or not) would otherwise go out as a lone
+ * `\udXXX` escape, valid JSON that strict readers refuse. Claims and
+ * context are data: they are answered as the library read them.
+ */
+function wellFormedText(response) {
+  const out = { ...response };
+  for (const member of ['error', 'name', 'library']) {
+    if (typeof out[member] === 'string') out[member] = out[member].toWellFormed();
+  }
+  return out;
+}
+
 /** JSON with every non-ASCII character escaped: always valid UTF-8 on the wire. */
 function encodeResponse(response) {
   let text;
   try {
-    text = JSON.stringify(response);
+    text = JSON.stringify(wellFormedText(response));
   } catch (err) {
     text = JSON.stringify({ id: null, error: `the response cannot be serialized: ${describeError(err)}` });
   }
