@@ -8,7 +8,7 @@ use rand::RngCore;
 use super::impls::{self, RsaScheme};
 use super::parsers::expected_padding;
 use super::{backends_with, class, hex, test_key};
-use crate::backend::{CryptoFailure, JweParts};
+use crate::backend::{CryptoFailure, JweParts, Primitives};
 use crate::forge::mint;
 use crate::jose::b64;
 use crate::jose::json;
@@ -104,7 +104,7 @@ pub fn moveo_context(data: &[u8]) {
     } else {
         &CBC_KEY[..]
     };
-    let Ok(mut ciphertext) = impls::cbc_encrypt_raw(enc_key, &CBC_IV, &raw) else {
+    let Ok(mut ciphertext) = impls::raw().cbc_encrypt_raw(enc_key, &CBC_IV, &raw) else {
         return;
     };
     let mut iv = CBC_IV.to_vec();
@@ -240,7 +240,8 @@ pub fn jwe_content(data: &[u8]) {
     let Ok(case) = GcmCase::arbitrary_take_rest(Unstructured::new(data)) else {
         return;
     };
-    let Ok((ciphertext, tag)) = impls::gcm_encrypt(&CEK, &case.iv, &case.aad, &case.plaintext)
+    let Ok((ciphertext, tag)) =
+        impls::raw().gcm_encrypt(&CEK, &case.iv, &case.aad, &case.plaintext)
     else {
         return;
     };
@@ -262,7 +263,7 @@ pub fn jwe_content(data: &[u8]) {
         edit_bytes(&mut parts[part as usize], edit);
     }
     let [key, iv, aad, ciphertext, tag] = &parts;
-    let ours = class(&impls::gcm_decrypt(key, iv, aad, ciphertext, tag));
+    let ours = class(&impls::raw().gcm_decrypt(key, iv, aad, ciphertext, tag));
     for (name, other) in impls::gcm_decryptions() {
         let theirs = other.gcm_decrypt(key, iv, aad, ciphertext, tag);
         if !matches!(theirs, Err(CryptoFailure::Unsupported(_))) {
@@ -358,13 +359,14 @@ pub fn jwe_decrypt(data: &[u8]) {
     rng.fill_bytes(&mut cek);
     let mut iv = [0u8; 12];
     rng.fill_bytes(&mut iv);
-    let Ok(encrypted_key) = impls::rsa_encrypt(recipient.public(), scheme, &cek, &mut rng) else {
+    let Ok(encrypted_key) = impls::raw().rsa_encrypt(recipient.public(), scheme, &cek, &mut rng)
+    else {
         return;
     };
     let protected = b64::encode_url(mint::IADVIZE_JWE_HEADER.as_bytes());
     let gcm_key = if cek_len == 32 { &cek[..] } else { &CEK[..] };
     let Ok((ciphertext, tag)) =
-        impls::gcm_encrypt(gcm_key, &iv, protected.as_bytes(), &case.plaintext)
+        impls::raw().gcm_encrypt(gcm_key, &iv, protected.as_bytes(), &case.plaintext)
     else {
         return;
     };

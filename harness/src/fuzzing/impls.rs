@@ -3,12 +3,10 @@
 
 use rsa::traits::PublicKeyParts;
 use rsa::BigUint;
-use zeroize::Zeroizing;
 
 pub(super) use crate::backend::RsaScheme;
-use crate::backend::{self, Backend, CryptoFailure, Primitives, WithReference};
+use crate::backend::{self, Backend, Primitives, WithReference};
 use crate::keys::PublicKey;
-use crate::rng::HarnessRng;
 
 /// The reference: what every differential target compares the others with
 /// (the backend whose randomness is the caller's, so inputs replay).
@@ -16,8 +14,10 @@ pub(super) fn reference() -> &'static dyn Backend {
     backend::reproducible()
 }
 
-/// The reference's raw primitives, that the targets build their inputs with.
-fn raw() -> WithReference<'static> {
+/// The reference's raw primitives, that the targets build their inputs
+/// with (RSA under any scheme, GCM of any size, unpadded CBC) and compare
+/// the others' with.
+pub(super) fn raw() -> WithReference<'static> {
     backend::primitives_of(reference())
 }
 
@@ -35,46 +35,6 @@ pub(super) fn fast() -> &'static dyn Backend {
 /// checking backend ([`backend::independent_producer`]).
 pub(super) fn fast_producer() -> &'static dyn Backend {
     backend::independent_producer()
-}
-
-/// RSA encryption of `data` under `scheme`, right or wrong.
-pub(super) fn rsa_encrypt(
-    key: &PublicKey,
-    scheme: RsaScheme,
-    data: &[u8],
-    rng: &mut HarnessRng,
-) -> Result<Vec<u8>, CryptoFailure> {
-    raw().rsa_encrypt(key, scheme, data, rng)
-}
-
-/// AES-CBC of whole blocks, adding no padding.
-pub(super) fn cbc_encrypt_raw(
-    key: &[u8],
-    iv: &[u8],
-    data: &[u8],
-) -> Result<Vec<u8>, CryptoFailure> {
-    raw().cbc_encrypt_raw(key, iv, data)
-}
-
-/// AES-GCM encryption with a detached tag, any AES key size.
-pub(super) fn gcm_encrypt(
-    key: &[u8],
-    iv: &[u8],
-    aad: &[u8],
-    plaintext: &[u8],
-) -> Result<(Vec<u8>, Vec<u8>), CryptoFailure> {
-    raw().gcm_encrypt(key, iv, aad, plaintext)
-}
-
-/// AES-GCM decryption by the reference, lengths checked first.
-pub(super) fn gcm_decrypt(
-    key: &[u8],
-    iv: &[u8],
-    aad: &[u8],
-    ciphertext: &[u8],
-    tag: &[u8],
-) -> Result<Zeroizing<Vec<u8>>, CryptoFailure> {
-    raw().gcm_decrypt(key, iv, aad, ciphertext, tag)
 }
 
 /// Every other backend's AES-GCM decryption, with the backend's id: each
