@@ -13,6 +13,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use jose_harness::findings::{Report, Verdict};
 use jose_harness::forge::mint::{self, IADVIZE_JWS_HEADER, MOVEO_JWS_HEADER};
 use jose_harness::forge::mutate::{self, Recipe};
+use jose_harness::mistakes::Mistake;
 use jose_harness::profile::Profile::{self, Iadvize, Moveo};
 use jose_harness::profile::{IADVIZE_USER_ID, IADVIZE_VISITOR_DATA};
 use jose_harness::rules::{self as r, Rule, Severity};
@@ -33,6 +34,8 @@ struct Case {
     also: Vec<Rule>,
     /// The verdict, when it is not the one the severities imply.
     verdict: Option<Verdict>,
+    /// The mistake diagnosis must name as the rule's cause.
+    cause: Option<&'static Mistake>,
     /// Builds the token and checks it.
     build: Box<dyn Fn() -> Report>,
 }
@@ -43,6 +46,7 @@ fn case(rule: Rule, name: &str, build: impl Fn() -> Report + 'static) -> Case {
         name: name.into(),
         also: Vec::new(),
         verdict: None,
+        cause: None,
         build: Box::new(build),
     }
 }
@@ -79,6 +83,19 @@ impl Case {
         for rule in &self.also {
             if !report.has(rule) {
                 problems.push(format!("companion rule {} did not fire", rule.id));
+            }
+        }
+        if let Some(mistake) = self.cause {
+            let named = report
+                .findings
+                .iter()
+                .filter(|f| f.id == self.rule.id)
+                .any(|f| f.cause.as_ref().is_some_and(|c| c.id == mistake.id) && f.fixes.is_some());
+            if !named {
+                problems.push(format!(
+                    "{} does not name its cause {} with fixes",
+                    self.rule.id, mistake.id
+                ));
             }
         }
         let expected: BTreeSet<&str> = self.expected().map(|r| r.id).collect();
@@ -145,7 +162,14 @@ fn describe(report: &Report) -> String {
     report
         .findings
         .iter()
-        .map(|f| format!("{} [{}] ({})", f.id, f.severity.as_str(), f.detail))
+        .map(|f| {
+            let cause = f
+                .cause
+                .as_ref()
+                .map(|c| format!(" cause {}", c.id))
+                .unwrap_or_default();
+            format!("{} [{}] ({}){cause}", f.id, f.severity.as_str(), f.detail)
+        })
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -242,6 +266,7 @@ fn catalogue_cases() -> Vec<Case> {
                     .copied()
                     .collect(),
                 verdict: m.verdict,
+                cause: m.cause,
                 build: Box::new(move || {
                     let token = m
                         .build(&mut recipe(profile))

@@ -25,6 +25,7 @@ use crate::check::{self, CheckOptions};
 use crate::findings::{Finding, NotChecked, Report, Verdict};
 use crate::jose::Limits;
 use crate::keys::{PrivateKey, PublicKey};
+use crate::mistakes::Lang;
 use crate::profile::Profile;
 use crate::rules as r;
 
@@ -58,6 +59,8 @@ pub struct BatchOptions<'a> {
     pub chunk_bytes: usize,
     /// Mask claim and context values (`--redact`, see [`crate::redact`]).
     pub redact: bool,
+    /// The language whose fix comes first (`--lang`).
+    pub lang: Option<Lang>,
 }
 
 impl<'a> BatchOptions<'a> {
@@ -76,6 +79,7 @@ impl<'a> BatchOptions<'a> {
             chunk_lines: DEFAULT_CHUNK_LINES,
             chunk_bytes: DEFAULT_CHUNK_BYTES,
             redact: false,
+            lang: None,
         }
     }
 }
@@ -187,17 +191,13 @@ fn overlong_report(options: &BatchOptions<'_>, length: u64, backend: &dyn Backen
     Report {
         profile: options.profile,
         verdict: Verdict::Fail,
-        findings: vec![Finding {
-            id: rule.id,
-            severity: rule.severity,
-            message: rule.message,
-            detail: format!(
+        findings: vec![Finding::new(
+            rule,
+            format!(
                 "the line is {length} bytes; the limit is {} (lines over {} bytes are not read)",
                 options.limits.max_token_bytes, options.max_line_bytes
             ),
-            fix: rule.fix,
-            reference: rule.reference,
-        }],
+        )],
         header: None,
         inner_header: None,
         claims: None,
@@ -256,10 +256,24 @@ fn check_line(options: &BatchOptions<'_>, number: u64, line: &Line) -> Outcome {
             findings: r.ids(),
         })
         .collect();
-    let redacted = options.redact.then(|| crate::redact::report(first));
+    let mut redacted = options.redact.then(|| crate::redact::report(first));
+    let preferring = match (&mut redacted, options.lang) {
+        (Some(report), lang) => {
+            report.prefer(lang);
+            None
+        }
+        (None, Some(lang)) => {
+            let mut report = first.clone();
+            report.prefer(Some(lang));
+            Some(report)
+        }
+        (None, None) => None,
+    };
+    // The report as written: redacted, or with the language's fix first.
+    let rewritten = redacted.or(preferring);
     // `{"line":N,` then the report's own members: the same object as
     // `check --format json`, without building it twice.
-    let report = serde_json::to_string(redacted.as_ref().unwrap_or(first)).unwrap_or_else(|e| {
+    let report = serde_json::to_string(rewritten.as_ref().unwrap_or(first)).unwrap_or_else(|e| {
         format!(
             r#"{{"error":{}}}"#,
             serde_json::Value::String(e.to_string())

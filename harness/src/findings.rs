@@ -4,6 +4,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::mistakes::{self, Cause, Fixes, Lang, Mistake};
 use crate::profile::Profile;
 use crate::rules::{Rule, Severity};
 
@@ -22,6 +23,12 @@ pub struct Finding {
     pub fix: &'static str,
     /// Where the requirement comes from.
     pub reference: &'static str,
+    /// The implementer's mistake behind it, when diagnosis found one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cause: Option<Cause>,
+    /// The fix in each language, from the cause's catalogue entry.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fixes: Option<Fixes>,
 }
 
 impl Finding {
@@ -34,7 +41,21 @@ impl Finding {
             detail: detail.into(),
             fix: rule.fix,
             reference: rule.reference,
+            cause: None,
+            fixes: None,
         }
+    }
+
+    /// The same finding explained by `mistake`, with what showed it.
+    pub fn because(mut self, mistake: &Mistake, evidence: Option<String>) -> Self {
+        self.cause = Some(Cause::of(mistake, evidence));
+        self.fixes = Some(Fixes::of(mistake));
+        self
+    }
+
+    /// Whether diagnosis tied it to a mistake.
+    pub fn has_cause(&self) -> bool {
+        self.cause.is_some()
     }
 }
 
@@ -93,6 +114,25 @@ impl Report {
     /// The ids of all findings, in order.
     pub fn ids(&self) -> Vec<&'static str> {
         self.findings.iter().map(|f| f.id).collect()
+    }
+    /// Ties every finding that has no cause yet to the mistake its rule
+    /// alone shows, where the catalogue has one.
+    pub fn explain_by_rules(&mut self) {
+        for finding in self.findings.iter_mut().filter(|f| f.cause.is_none()) {
+            if let Some(mistake) = mistakes::shown_by_rule(finding.id) {
+                *finding = finding.clone().because(mistake, None);
+            }
+        }
+    }
+    /// Puts `lang`'s fix first in every finding (and alone in text).
+    pub fn prefer(&mut self, lang: Option<Lang>) {
+        for finding in &mut self.findings {
+            finding.fixes = finding.fixes.map(|f| f.preferring(lang));
+        }
+    }
+    /// The findings diagnosis tied to a mistake.
+    pub fn causes(&self) -> impl Iterator<Item = &Cause> {
+        self.findings.iter().filter_map(|f| f.cause.as_ref())
     }
     /// How many findings of a severity.
     pub fn count(&self, severity: Severity) -> usize {

@@ -9,9 +9,10 @@
 //! - [`keys`], [`testkeys`]: RSA keys in every form users hold them.
 //! - [`backend`]: the cryptography, behind `Backend` and `Primitives`; the
 //!   only place a crypto library is named.
-//! - [`rules`], [`findings`], [`profile`]: the rule catalogue, what a check
-//!   reports, and the profiles with their header and claim rules as pure
-//!   functions.
+//! - [`rules`], [`mistakes`], [`findings`], [`profile`]: the rule catalogue,
+//!   the catalogue of implementers' mistakes with their fixes per language,
+//!   what a check reports, and the profiles with their header and claim
+//!   rules as pure functions.
 //! - [`check`]: the pipeline, one file per layer of a token.
 //! - [`forge`]: tokens made on purpose: good ones, interop cases, and the
 //!   one catalogue of broken tokens.
@@ -38,6 +39,7 @@ pub mod implementation;
 pub mod interop;
 pub mod jose;
 pub mod keys;
+pub mod mistakes;
 pub mod padding;
 pub mod profile;
 pub mod redact;

@@ -270,8 +270,8 @@ rules! {
         "RFC 8017 §8.2.2";
     /// PSS signature under an RS256 header.
     JWS_SIGNATURE_PSS = "jws.signature.pss", Error, Both,
-        "the signature is RSASSA-PSS (PS256) but the header says RS256",
-        "sign with PKCS#1 v1.5 padding (RS256), or let the JOSE library sign instead of calling RSA directly",
+        "the signature is RSASSA-PSS (PS256); the profile requires RSASSA-PKCS1-v1_5 (RS256)",
+        "sign RS256: RSASSA-PKCS1-v1_5 padding with SHA-256, and alg RS256 in the header",
         "RFC 7518 §3.3 and §3.5";
     /// HMAC keyed with the public key.
     JWS_SIGNATURE_KEY_CONFUSION = "jws.signature.key_confusion", Error, Both,
@@ -483,6 +483,51 @@ rules! {
         "the context was decrypted only to diagnose it: the signature was not verified, and a receiver must not use (or even decrypt) a context before verifying",
         "fix the signature first; findings about the context are then confirmed on a verified token",
         "profiles.md: the signature protects the unauthenticated AES-CBC context (padding oracle)";
+    /// Content key wrapped under an OAEP label.
+    JWE_KEY_OAEP_LABEL = "jwe.key.oaep_label", Error, Iadvize,
+        "the content key was encrypted with RSA-OAEP-SHA256 under a non-empty OAEP label; RSA-OAEP-256 uses the empty label",
+        "pass no label (nil, null or empty) to the OAEP encryption; a label copied from an example makes every receiver fail",
+        "RFC 7518 §4.3; RFC 8017 §7.1.1";
+    /// Moveo key or IV wrapped under an OAEP label.
+    MOVEO_RSA_OAEP_LABEL = "moveo.rsa.oaep_label", Error, Moveo,
+        "the AES key or IV was encrypted with RSA-OAEP-SHA256 under a non-empty OAEP label; the receiver uses the empty label",
+        "pass no label (nil, null or empty) to the OAEP encryption; a label copied from an example makes every receiver fail",
+        "RFC 8017 §7.1.1; Moveo.AI, User authentication: Passing Sensitive Data";
+    /// A context claim base64-encoded twice.
+    MOVEO_CONTEXT_BASE64_TWICE = "moveo.context.base64_twice", Error, Moveo,
+        "a context claim is the base64 of base64 text: the bytes were encoded twice",
+        "base64-encode the raw bytes once: the cipher's or RSA's raw output, not text an API already encoded",
+        MOVEO_DOC;
+    /// The AES key or IV's text used as the key or IV.
+    MOVEO_AES_TEXT_TRUNCATED = "moveo.aes.text_truncated", Error, Moveo,
+        "the context was encrypted under the key's or IV's text cut or zero-padded to the AES size, not under the bytes that text encodes",
+        "decode the key and IV to raw bytes (32 and 16) before encrypting, and RSA-encrypt those same bytes",
+        MOVEO_DOC;
+    /// Key and IV in each other's claims.
+    MOVEO_AES_KEY_IV_SWAPPED = "moveo.aes.key_iv_swapped", Error, Moveo,
+        "encryption_key holds the IV and init_vector holds the key",
+        "put the RSA-encrypted AES key in encryption_key and the RSA-encrypted IV in init_vector",
+        MOVEO_DOC;
+    /// AES-ECB instead of AES-CBC.
+    MOVEO_AES_ECB = "moveo.aes.ecb", Error, Moveo,
+        "the context was encrypted with AES-ECB, not AES-CBC: the IV was never used, and equal blocks give equal ciphertext",
+        "encrypt with AES-CBC and PKCS#7 padding under the IV you send",
+        MOVEO_DOC;
+    /// IV sent in front of the context ciphertext.
+    MOVEO_CONTEXT_IV_PREPENDED = "moveo.context.iv_prepended", Error, Moveo,
+        "the context ciphertext starts with the IV: a receiver decrypts its first block to garbage",
+        "send only the AES-CBC output in context; the IV goes, RSA-encrypted, in init_vector",
+        MOVEO_DOC;
+    /// RSASSA-PKCS1-v1_5 under another hash.
+    JWS_SIGNATURE_HASH = "jws.signature.hash", Error, Both,
+        "the signature is RSASSA-PKCS1-v1_5 with another hash than SHA-256 (RS256 is SHA-256)",
+        "sign with SHA-256: alg RS256 in the JOSE library, or SHA256withRSA where RSA is called directly",
+        "RFC 7518 §3.3";
+    /// The signature's text, encoded again.
+    JWS_SIGNATURE_ENCODED = "jws.signature.encoded", Error, Both,
+        "the signature segment holds the signature's hex or base64 text, encoded again, not the signature's bytes",
+        "base64url-encode the raw signature bytes once",
+        "RFC 7515 §7.1";
 }
 
 /// Looks a rule up by id.

@@ -123,9 +123,29 @@ pub enum RsaScheme {
     OaepSha256Mgf1Sha1,
     /// PKCS#1 v1.5 encryption (JWE RSA1_5).
     Pkcs1v15,
+    /// OAEP, SHA-256, MGF1-SHA-256 under a non-empty label (Go's
+    /// `rsa.EncryptOAEP` example passes `[]byte("orders")`).
+    OaepSha256Label(&'static str),
 }
 
 impl RsaScheme {
+    /// Labels an OAEP diagnosis can name: seen in examples and in code
+    /// that labels what it encrypts.
+    pub const LABELS_SEEN: [&'static str; 12] = [
+        "orders",
+        "label",
+        "encryption_key",
+        "init_vector",
+        "context",
+        "key",
+        "iv",
+        "aes_key",
+        "moveo",
+        "iadvize",
+        "OAEP",
+        "test",
+    ];
+
     /// The wrong schemes, in the order a diagnosis tries them.
     pub const WRONG: [RsaScheme; 3] = [
         RsaScheme::OaepSha1,
@@ -244,6 +264,32 @@ pub trait Primitives: Send + Sync + Debug {
     fn hmac(&self, _alg: &str, _key: &[u8], _data: &[u8]) -> Result<Vec<u8>, CryptoFailure> {
         Err(CryptoFailure::Unsupported("HMAC"))
     }
+    /// RSASSA-PKCS1-v1_5 verification under the hash `alg` names (RS1,
+    /// RS256, RS384, RS512: the wrong-hash diagnosis);
+    /// [`CryptoFailure::BadSignature`] when it does not verify.
+    fn pkcs1v15_verify(
+        &self,
+        _alg: &str,
+        _key: &PublicKey,
+        _signing_input: &[u8],
+        _signature: &[u8],
+    ) -> Result<(), CryptoFailure> {
+        Err(CryptoFailure::Unsupported("RSASSA-PKCS1-v1_5 verification"))
+    }
+    /// RSA-OAEP-SHA256 decryption whatever its label: the RSA operation
+    /// and the OAEP decoding by hand, keeping the label's hash instead of
+    /// requiring the empty label's. Gives the message and which of
+    /// `labels` it was encrypted under (`None`: a label not among them);
+    /// [`CryptoFailure::RsaDecrypt`] when the block is not OAEP-SHA256,
+    /// or is under the empty label (the profile's own scheme).
+    fn rsa_oaep256_labelled(
+        &self,
+        _key: &PrivateKey,
+        _ciphertext: &[u8],
+        _labels: &[&str],
+    ) -> Result<(Option<usize>, Zeroizing<Vec<u8>>), CryptoFailure> {
+        Err(CryptoFailure::Unsupported("OAEP decoding under any label"))
+    }
 }
 
 /// The salt lengths [`Primitives::ps256_verify`] tries for a key of
@@ -361,6 +407,23 @@ impl Primitives for WithReference<'_> {
     }
     fn hmac(&self, alg: &str, key: &[u8], data: &[u8]) -> Result<Vec<u8>, CryptoFailure> {
         self.either(|p| p.hmac(alg, key, data))
+    }
+    fn pkcs1v15_verify(
+        &self,
+        alg: &str,
+        key: &PublicKey,
+        signing_input: &[u8],
+        signature: &[u8],
+    ) -> Result<(), CryptoFailure> {
+        self.either(|p| p.pkcs1v15_verify(alg, key, signing_input, signature))
+    }
+    fn rsa_oaep256_labelled(
+        &self,
+        key: &PrivateKey,
+        ciphertext: &[u8],
+        labels: &[&str],
+    ) -> Result<(Option<usize>, Zeroizing<Vec<u8>>), CryptoFailure> {
+        self.either(|p| p.rsa_oaep256_labelled(key, ciphertext, labels))
     }
 }
 

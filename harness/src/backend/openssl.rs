@@ -289,6 +289,9 @@ impl Primitives for Openssl {
                     "PKCS#1 v1.5 decryption without implicit rejection",
                 ))
             }
+            RsaScheme::OaepSha256Label(_) => {
+                return Err(CryptoFailure::Unsupported("OAEP with a label"))
+            }
         };
         if ciphertext.len() != key.public().size() {
             return Err(CryptoFailure::RsaDecrypt);

@@ -302,6 +302,102 @@ impl Primitives for Reference {
     fn hmac(&self, alg: &str, key: &[u8], data: &[u8]) -> Result<Vec<u8>, CryptoFailure> {
         hmac(alg, key, data).ok_or_else(|| CryptoFailure::Other(format!("no HMAC for alg {alg:?}")))
     }
+    fn pkcs1v15_verify(
+        &self,
+        alg: &str,
+        key: &PublicKey,
+        signing_input: &[u8],
+        signature: &[u8],
+    ) -> Result<(), CryptoFailure> {
+        let (scheme, digest) = match alg.to_ascii_uppercase().as_str() {
+            "RS1" => (
+                Pkcs1v15Sign::new::<Sha1>(),
+                Sha1::digest(signing_input).to_vec(),
+            ),
+            "RS256" => (
+                Pkcs1v15Sign::new::<Sha256>(),
+                Sha256::digest(signing_input).to_vec(),
+            ),
+            "RS384" => (
+                Pkcs1v15Sign::new::<Sha384>(),
+                Sha384::digest(signing_input).to_vec(),
+            ),
+            "RS512" => (
+                Pkcs1v15Sign::new::<Sha512>(),
+                Sha512::digest(signing_input).to_vec(),
+            ),
+            _ => {
+                return Err(CryptoFailure::Other(format!(
+                    "no RSASSA-PKCS1-v1_5 for alg {alg:?}"
+                )))
+            }
+        };
+        key.rsa()
+            .verify(scheme, &digest, signature)
+            .map_err(|_| CryptoFailure::BadSignature)
+    }
+    fn rsa_oaep256_labelled(
+        &self,
+        key: &PrivateKey,
+        ciphertext: &[u8],
+        labels: &[&str],
+    ) -> Result<(Option<usize>, Zeroizing<Vec<u8>>), CryptoFailure> {
+        let k = key.public().size();
+        if ciphertext.len() != k {
+            return Err(CryptoFailure::RsaDecrypt);
+        }
+        count_private_key_operation();
+        let c = rsa::BigUint::from_bytes_be(ciphertext);
+        let m = rsa::hazmat::rsa_decrypt_and_check(key.rsa(), Some(&mut OsRng), &c)
+            .map_err(|_| CryptoFailure::RsaDecrypt)?;
+        let bytes = Zeroizing::new(m.to_bytes_be());
+        if bytes.len() > k {
+            return Err(CryptoFailure::RsaDecrypt);
+        }
+        let mut em = Zeroizing::new(vec![0u8; k]);
+        em[k - bytes.len()..].copy_from_slice(&bytes);
+        let (label_hash, message) = oaep_sha256_decode(&em).ok_or(CryptoFailure::RsaDecrypt)?;
+        if label_hash == Sha256::digest(b"").as_slice() {
+            return Err(CryptoFailure::RsaDecrypt);
+        }
+        let which = labels
+            .iter()
+            .position(|l| Sha256::digest(l.as_bytes()).as_slice() == label_hash.as_slice());
+        Ok((which, message))
+    }
+}
+
+/// EME-OAEP decoding with SHA-256 and MGF1-SHA-256 (RFC 8017 §7.1.2 step
+/// 3), except that the label hash is returned instead of compared: the
+/// hash the block carries, and the message.
+fn oaep_sha256_decode(em: &[u8]) -> Option<([u8; 32], Zeroizing<Vec<u8>>)> {
+    const H: usize = 32;
+    if em.len() < 2 * H + 2 || em[0] != 0 {
+        return None;
+    }
+    let (masked_seed, masked_db) = em[1..].split_at(H);
+    let mut seed = Zeroizing::new(masked_seed.to_vec());
+    xor_mgf1(&mut seed, masked_db);
+    let mut db = Zeroizing::new(masked_db.to_vec());
+    xor_mgf1(&mut db, &seed);
+    let mut label_hash = [0u8; H];
+    label_hash.copy_from_slice(&db[..H]);
+    let rest = &db[H..];
+    let start = rest.iter().position(|b| *b != 0)?;
+    (rest[start] == 1).then(|| (label_hash, Zeroizing::new(rest[start + 1..].to_vec())))
+}
+
+/// XORs `out` with MGF1-SHA-256 of `seed`.
+fn xor_mgf1(out: &mut [u8], seed: &[u8]) {
+    for (counter, chunk) in out.chunks_mut(32).enumerate() {
+        let mask = Sha256::new()
+            .chain_update(seed)
+            .chain_update((counter as u32).to_be_bytes())
+            .finalize();
+        for (o, m) in chunk.iter_mut().zip(mask) {
+            *o ^= m;
+        }
+    }
 }
 
 /// The profile's JWE parts, or a wrong variant of them: see
@@ -365,6 +461,9 @@ pub fn rsa_encrypt(
             k.encrypt(rng, Oaep::new_with_mgf_hash::<Sha256, Sha1>(), data)
         }
         RsaScheme::Pkcs1v15 => k.encrypt(rng, Pkcs1v15Encrypt, data),
+        RsaScheme::OaepSha256Label(label) => {
+            k.encrypt(rng, Oaep::new_with_label::<Sha256, _>(label), data)
+        }
     };
     result.map_err(|e| CryptoFailure::Other(e.to_string()))
 }
@@ -389,6 +488,11 @@ pub fn rsa_decrypt(
             ciphertext,
         ),
         RsaScheme::Pkcs1v15 => k.decrypt_blinded(&mut OsRng, Pkcs1v15Encrypt, ciphertext),
+        RsaScheme::OaepSha256Label(label) => k.decrypt_blinded(
+            &mut OsRng,
+            Oaep::new_with_label::<Sha256, _>(label),
+            ciphertext,
+        ),
     };
     result.ok().map(Zeroizing::new)
 }

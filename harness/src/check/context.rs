@@ -6,12 +6,13 @@
 use serde_json::{Map, Value};
 use zeroize::Zeroizing;
 
-use super::decode::decode_hex;
 use super::jwe::undecryptable;
+use super::trials::{base64_text, Secrets};
 use super::{Signature, TokenCheck};
 use crate::backend::{CryptoFailure, Primitives, RsaScheme};
 use crate::jose::json;
 use crate::keys::PrivateKey;
+use crate::mistakes as m;
 use crate::rules as r;
 
 impl TokenCheck<'_, '_> {
@@ -91,10 +92,38 @@ impl TokenCheck<'_, '_> {
                 return Some(secret);
             }
         }
+        if let Some(inner) = base64_text(ciphertext).filter(|c| c.len() == key.public().size()) {
+            if let Ok(secret) = self.o.backend.rsa_oaep256_decrypt(key, &inner) {
+                self.confirmed(
+                    r::MOVEO_CONTEXT_BASE64_TWICE,
+                    &m::ENCODING_BASE64_TWICE,
+                    format!(
+                        "{name} is {} bytes of base64 text; decoded again, it decrypts",
+                        ciphertext.len()
+                    ),
+                );
+                return Some(secret);
+            }
+        }
+        let labelled = self.oaep_label(key, ciphertext);
+        if let Some((Some(label), secret)) = labelled {
+            self.confirmed(
+                r::MOVEO_RSA_OAEP_LABEL,
+                &m::RSA_OAEP_LABEL,
+                format!("{name} decrypts with RSA-OAEP-SHA256 under the label {label:?}"),
+            );
+            return Some(secret);
+        }
         self.add(
             r::MOVEO_RSA_UNDECRYPTABLE,
             undecryptable(name, ciphertext, key),
         );
+        if labelled.is_some() {
+            self.likely(
+                &m::RSA_OAEP_LABEL,
+                format!("{name} is a well-formed RSA-OAEP-SHA256 block under a non-empty label not among those seen in examples"),
+            );
+        }
         None
     }
 
@@ -107,11 +136,11 @@ impl TokenCheck<'_, '_> {
     ) {
         let aes_key = self.unwrap_secret(key, "encryption_key", encrypted_key);
         let iv = self.unwrap_secret(key, "init_vector", encrypted_iv);
-        let (Some(aes_key), Some(iv)) = (aes_key, iv) else {
+        let (Some(key_sent), Some(iv_sent)) = (aes_key, iv) else {
             return;
         };
         let Some(aes_key) = self.secret_length(
-            &aes_key,
+            &key_sent,
             &[16, 32],
             r::MOVEO_AES_KEY_LENGTH,
             r::MOVEO_AES_KEY_AS_TEXT,
@@ -120,7 +149,7 @@ impl TokenCheck<'_, '_> {
             return;
         };
         let Some(iv) = self.secret_length(
-            &iv,
+            &iv_sent,
             &[16],
             r::MOVEO_AES_IV_LENGTH,
             r::MOVEO_AES_IV_AS_TEXT,
@@ -131,42 +160,63 @@ impl TokenCheck<'_, '_> {
         if iv.iter().all(|b| *b == 0) {
             self.add(r::MOVEO_AES_IV_ZERO, "the IV is 16 zero bytes");
         }
-        if context.is_empty() || !context.len().is_multiple_of(16) {
-            self.add(
-                r::MOVEO_CONTEXT_LENGTH,
-                format!("the context ciphertext is {} bytes", context.len()),
-            );
-            return;
-        }
-        let plaintext = match self.o.backend.aes_cbc_decrypt(&aes_key, &iv, context) {
-            Ok(p) => p,
-            Err(CryptoFailure::Padding(flaw)) => {
-                // 32 hex characters are a valid AES-256 key length, so the
-                // hex text of a 16-byte key only shows here: try it.
-                let hex_key = std::str::from_utf8(&aes_key).ok().and_then(decode_hex);
-                let recovered = hex_key
-                    .filter(|k| k.len() == 16)
-                    .and_then(|k| self.o.backend.aes_cbc_decrypt(&k, &iv, context).ok());
-                match recovered {
-                    Some(p) => {
-                        self.add(
-                            r::MOVEO_AES_KEY_AS_TEXT,
-                            "the AES key is 32 characters of hex text for 16 bytes",
-                        );
-                        p
-                    }
-                    None => {
-                        self.add(r::MOVEO_CONTEXT_PADDING, flaw.describe());
-                        return;
-                    }
+        let whole = !context.is_empty() && context.len().is_multiple_of(16);
+        let symptom = if whole {
+            match self.o.backend.aes_cbc_decrypt(&aes_key, &iv, context) {
+                Ok(p) => {
+                    self.context_plaintext(&p);
+                    return;
+                }
+                Err(CryptoFailure::Padding(flaw)) => (r::MOVEO_CONTEXT_PADDING, flaw.describe()),
+                Err(other) => {
+                    self.not_checked("context decryption", format!("the backend failed: {other}"));
+                    return;
                 }
             }
-            Err(other) => {
-                self.not_checked("context decryption", format!("the backend failed: {other}"));
+        } else {
+            (
+                r::MOVEO_CONTEXT_LENGTH,
+                format!("the context ciphertext is {} bytes", context.len()),
+            )
+        };
+        // Sent as text when what was decrypted is not what is used.
+        let text = |sent: &[u8], used: &[u8]| (sent != used).then(|| sent.to_vec());
+        let (key_text, iv_text) = (text(&key_sent, &aes_key), text(&iv_sent, &iv));
+        let secrets = Secrets {
+            key: &aes_key,
+            iv: &iv,
+            key_text: key_text.as_deref(),
+            iv_text: iv_text.as_deref(),
+        };
+        match self.context_trials(&secrets, context) {
+            Some(found) => {
+                let rule = found.rule.unwrap_or(symptom.0);
+                if found.mistake.shown_by_rule {
+                    // Its own rule, with its own cause, once the report is done.
+                    self.add(rule, found.detail);
+                } else {
+                    self.confirmed(rule, found.mistake, found.detail);
+                }
+                self.context_plaintext(&found.plaintext);
+            }
+            None => self.add(symptom.0, symptom.1),
+        }
+    }
+
+    /// The decrypted context: a JSON object, or what the trials find it is.
+    fn context_plaintext(&mut self, plaintext: &[u8]) {
+        if json::parse_object(plaintext, self.o.limits.max_json_depth).is_err() {
+            if let Some((mistake, detail, object)) = self.plaintext_trials(plaintext) {
+                let rule = match mistake.rules.first() {
+                    Some(rule) => *rule,
+                    None => r::MOVEO_CONTEXT_JSON,
+                };
+                self.confirmed(rule, mistake, detail);
+                self.report.context = Some(Value::Object(object));
                 return;
             }
-        };
-        if let Some(object) = self.json_object("context", &plaintext, r::MOVEO_CONTEXT_JSON) {
+        }
+        if let Some(object) = self.json_object("context", plaintext, r::MOVEO_CONTEXT_JSON) {
             self.report.context = Some(Value::Object(object));
         }
     }

@@ -11,6 +11,7 @@ use super::{Signature, TokenCheck};
 use crate::backend::{CryptoFailure, JweParts, Primitives, RsaScheme};
 use crate::jose::{self, Compact, CompactJwe};
 use crate::keys::PrivateKey;
+use crate::mistakes as m;
 use crate::profile::headers::{self, JwePlan};
 use crate::rules as r;
 
@@ -45,6 +46,14 @@ impl TokenCheck<'_, '_> {
             Some(h) => headers::jwe(h, self.findings()),
             None => None,
         };
+        let misspelled = header
+            .as_ref()
+            .and_then(|h| h.get("alg"))
+            .and_then(Value::as_str)
+            .and_then(m::patterns::alg_misspelled);
+        if let Some(evidence) = misspelled {
+            self.explained(&m::HEADER_ALG_SPELLING, evidence);
+        }
         let cty = header
             .as_ref()
             .and_then(|h| h.get("cty"))
@@ -118,9 +127,30 @@ impl TokenCheck<'_, '_> {
                             .map(|cek| (s, cek))
                     });
                 let Some((used, cek)) = wrong else {
-                    let detail = undecryptable("the encrypted key", &parts.encrypted_key, key);
-                    self.add(r::JWE_KEY_UNDECRYPTABLE, detail);
-                    return None;
+                    let labelled = self.oaep_label(key, &parts.encrypted_key);
+                    let Some((Some(label), cek)) = labelled else {
+                        let detail = undecryptable("the encrypted key", &parts.encrypted_key, key);
+                        self.add(r::JWE_KEY_UNDECRYPTABLE, detail);
+                        if labelled.is_some() {
+                            self.likely(
+                                &m::RSA_OAEP_LABEL,
+                                "the encrypted key is a well-formed RSA-OAEP-SHA256 block under a non-empty label not among those seen in examples",
+                            );
+                        }
+                        return None;
+                    };
+                    self.confirmed(
+                        r::JWE_KEY_OAEP_LABEL,
+                        &m::RSA_OAEP_LABEL,
+                        format!("the encrypted key decrypts with RSA-OAEP-SHA256 under the label {label:?}"),
+                    );
+                    return match self.content_decrypt(&cek, key_len, parts, aad) {
+                        Ok(plaintext) => Some(plaintext),
+                        Err(failure) => {
+                            self.content_failure(failure);
+                            None
+                        }
+                    };
                 };
                 let (rule, detail) = match used {
                     RsaScheme::OaepSha1 => {
@@ -134,6 +164,10 @@ impl TokenCheck<'_, '_> {
                     RsaScheme::OaepSha256 => (
                         r::JWE_KEY_UNDECRYPTABLE,
                         "it decrypts with RSA-OAEP-256, not with the scheme the header names",
+                    ),
+                    RsaScheme::OaepSha256Label(_) => (
+                        r::JWE_KEY_OAEP_LABEL,
+                        "it decrypts with RSA-OAEP-SHA256 under a label",
                     ),
                 };
                 self.add(rule, detail);
@@ -201,6 +235,19 @@ impl TokenCheck<'_, '_> {
                 self.json_object("claims (JWE plaintext)", plaintext, r::JSON_NOT_OBJECT)
             {
                 self.claims(claims, Signature::Invalid);
+            }
+            return;
+        }
+        let quoted = m::patterns::quoted_text(plaintext)
+            .filter(|inner| matches!(jose::split(inner), Compact::Jws(_)));
+        if let Some(inner) = quoted {
+            self.confirmed(
+                r::IADVIZE_NOT_JWS,
+                &m::CONTEXT_JSON_IN_STRING,
+                "the plaintext is a JSON string whose text is a compact JWS",
+            );
+            if let Compact::Jws(jws) = jose::split(&inner) {
+                self.split_jws(&jws, &JwsNames::INNER);
             }
             return;
         }

@@ -8,6 +8,7 @@ use serde_json::{Map, Value};
 use super::{Signature, TokenCheck};
 use crate::backend::{CryptoFailure, Primitives};
 use crate::jose::{self, Compact, CompactJws};
+use crate::mistakes as m;
 use crate::profile::{claims, headers, Profile};
 use crate::rules as r;
 
@@ -110,6 +111,10 @@ impl TokenCheck<'_, '_> {
             return Signature::Invalid;
         }
         if signature.len() != key.size() {
+            if let Some(detail) = self.signature_text(key, input.as_bytes(), signature) {
+                self.confirmed(r::JWS_SIGNATURE_ENCODED, &m::JWS_SIGNATURE_AS_TEXT, detail);
+                return Signature::Invalid;
+            }
             self.add(
                 r::JWS_SIGNATURE_LENGTH,
                 format!(
@@ -127,12 +132,29 @@ impl TokenCheck<'_, '_> {
         {
             Ok(()) => Signature::Valid,
             Err(CryptoFailure::BadSignature) => {
-                if self
-                    .raw
-                    .ps256_verify(key, input.as_bytes(), signature)
-                    .is_ok()
+                if let Some((mistake, detail)) =
+                    self.signature_trials(key, input.as_bytes(), signature)
                 {
-                    self.add(r::JWS_SIGNATURE_PSS, "the signature verifies as PS256");
+                    let (rule, mistake) = if mistake.id == m::JWS_PSS_PADDING.id {
+                        // Which PSS mistake depends on what the header says.
+                        let chosen = alg.eq_ignore_ascii_case("PS256");
+                        (
+                            r::JWS_SIGNATURE_PSS,
+                            if chosen {
+                                &m::JWS_PS256_CHOSEN
+                            } else {
+                                mistake
+                            },
+                        )
+                    } else {
+                        (r::JWS_SIGNATURE_HASH, mistake)
+                    };
+                    let header = if alg.is_empty() {
+                        "the header has no alg".to_owned()
+                    } else {
+                        format!("the header's alg is {alg:?}")
+                    };
+                    self.confirmed(rule, mistake, format!("{detail}; {header}"));
                 } else {
                     self.add(
                         r::JWS_SIGNATURE_INVALID,
@@ -156,6 +178,9 @@ impl TokenCheck<'_, '_> {
     pub(super) fn claims(&mut self, claims: Map<String, Value>, signature: Signature) {
         let (profile, now) = (self.o.profile, self.o.now);
         claims::check(profile, &claims, now, self.findings());
+        for (mistake, evidence) in m::patterns::time_causes(&claims, now) {
+            self.likely(mistake, evidence);
+        }
         if profile == Profile::Moveo {
             self.context_claims(&claims, signature);
         }

@@ -19,6 +19,7 @@ use crate::backend::{self, Backend, WithReference};
 use crate::findings::{Finding, NotChecked, Report, Verdict};
 use crate::jose::Limits;
 use crate::keys::{PrivateKey, PublicKey};
+use crate::mistakes::{Mistake, Status};
 use crate::profile::{Profile, MIN_RSA_BITS};
 use crate::rules::{self as r, Rule, Severity};
 
@@ -26,6 +27,7 @@ mod context;
 mod decode;
 mod jwe;
 mod jws;
+mod trials;
 
 /// Everything a check needs besides the token.
 #[derive(Debug, Clone, Copy)]
@@ -80,6 +82,7 @@ pub fn check(token: &str, options: &CheckOptions<'_>) -> Report {
         }
     }
     let mut report = checking.report;
+    report.explain_by_rules();
     report.verdict = if report.count(Severity::Error) > 0 {
         Verdict::Fail
     } else if !report.not_checked.is_empty() {
@@ -109,6 +112,44 @@ struct TokenCheck<'a, 'o> {
 impl TokenCheck<'_, '_> {
     fn add(&mut self, rule: Rule, detail: impl Into<String>) {
         self.report.findings.push(Finding::new(rule, detail));
+    }
+
+    /// A finding of `rule` that a trial showed to be `mistake`: it replaces
+    /// the symptom's finding.
+    fn confirmed(&mut self, rule: Rule, mistake: &Mistake, detail: impl Into<String>) {
+        let finding = Finding::new(rule, detail).because(mistake, None);
+        self.report.findings.push(finding);
+    }
+
+    /// Adds `mistake` as the likely cause of the last finding of one of
+    /// its rules that has no cause yet; `false` when there is none.
+    fn likely(&mut self, mistake: &Mistake, evidence: impl Into<String>) -> bool {
+        self.attach(mistake, Status::Likely, evidence.into())
+    }
+
+    /// Ties the last finding of one of `mistake`'s rules to it, confirmed
+    /// by what the token itself shows (a header's spelling).
+    fn explained(&mut self, mistake: &Mistake, evidence: impl Into<String>) -> bool {
+        self.attach(mistake, Status::Confirmed, evidence.into())
+    }
+
+    fn attach(&mut self, mistake: &Mistake, status: Status, evidence: String) -> bool {
+        let target = self
+            .report
+            .findings
+            .iter_mut()
+            .rev()
+            .find(|f| f.cause.is_none() && mistake.rules.iter().any(|r| r.id == f.id));
+        match target {
+            Some(finding) => {
+                *finding = finding.clone().because(mistake, Some(evidence));
+                if let Some(cause) = finding.cause.as_mut() {
+                    cause.status = status;
+                }
+                true
+            }
+            None => false,
+        }
     }
 
     /// Where the pure rule functions of [`crate::profile`] write.

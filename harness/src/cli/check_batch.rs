@@ -70,6 +70,7 @@ pub fn run_check_batch(path: &str, setup: &CheckSetup) -> Result<ExitCode> {
     options.verify_key = setup.keys.verify();
     options.decrypt_key = setup.keys.decrypt();
     options.redact = setup.redact;
+    options.lang = setup.lang;
 
     let progress = BatchProgress::on_terminal(size);
     let mut out = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());

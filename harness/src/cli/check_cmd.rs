@@ -11,6 +11,7 @@ use jose_harness::backend::{self, Stacked};
 use jose_harness::check::{self, CheckOptions};
 use jose_harness::findings::Report;
 use jose_harness::jose::Limits;
+use jose_harness::mistakes::Lang;
 use jose_harness::profile::Profile;
 use jose_harness::redact;
 
@@ -59,6 +60,17 @@ pub struct CheckArgs {
     /// exp, iat and nbf stay) for a report that others will read.
     #[arg(long)]
     redact: bool,
+    /// The language your backend is written in: node, python, java (also
+    /// Kotlin), php, dotnet (C#), go or ruby. Where a finding has a fix per
+    /// language, text output shows only yours and JSON puts yours first in
+    /// "fixes". Without it, text shows every language's line.
+    #[arg(long, value_name = "LANG", env = "JOSE_HARNESS_LANG", value_parser = lang_parser)]
+    lang: Option<Lang>,
+}
+
+/// Parses `--lang`, naming the languages on a mistake.
+fn lang_parser(text: &str) -> std::result::Result<Lang, String> {
+    text.parse()
 }
 
 /// What checking needs, whether one token or a batch: the arguments of
@@ -77,6 +89,8 @@ pub struct CheckSetup {
     pub limits: Limits,
     /// Mask claim and context values (`--redact`).
     pub redact: bool,
+    /// The language whose fix comes first (`--lang`).
+    pub lang: Option<Lang>,
 }
 
 impl CheckArgs {
@@ -93,6 +107,7 @@ impl CheckArgs {
             now,
             limits: self.limits.limits(),
             redact: self.redact,
+            lang: self.lang,
         })
     }
 }
@@ -133,11 +148,14 @@ pub fn run_check(args: CheckArgs) -> Result<ExitCode> {
             )
         })
         .collect();
-    let reports: Vec<Report> = if setup.redact {
+    let mut reports: Vec<Report> = if setup.redact {
         reports.iter().map(redact::report).collect()
     } else {
         reports
     };
+    for report in &mut reports {
+        report.prefer(setup.lang);
+    }
     let first = &reports[0];
     output::reporter(args.format.unwrap_or(Format::Text)).write(first, &mut io::stdout().lock())?;
     let disagreeing: Vec<&Report> = reports[1..]

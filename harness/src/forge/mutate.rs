@@ -28,6 +28,7 @@ use crate::forge::mint::{
 };
 use crate::jose::b64;
 use crate::keys::{PrivateKey, PublicKey};
+use crate::mistakes::Mistake;
 use crate::profile::Profile;
 use crate::rng::HarnessRng;
 use crate::rules::Rule;
@@ -85,6 +86,9 @@ pub struct Mutation {
     pub also: &'static [Rule],
     /// The verdict, when it is not the one the severities imply.
     pub verdict: Option<Verdict>,
+    /// The implementer's mistake it is made as, which diagnosis must name
+    /// as the rule's cause.
+    pub cause: Option<&'static Mistake>,
     /// Where it is used.
     pub reach: Reach,
     build: Build,
@@ -128,10 +132,13 @@ const MOVEO: &[Profile] = &[Profile::Moveo];
 macro_rules! mutations {
     (@verdict) => { None };
     (@verdict $verdict:expr) => { Some($verdict) };
+    (@cause) => { None };
+    (@cause $cause:expr) => { Some(&$cause) };
     ($( $reach:ident { $(
         $(#[doc = $what:literal])+
         $id:literal, $profiles:expr, $rule:expr
-            $(, also [$($also:expr),+ $(,)?])? $(, verdict $verdict:expr)?;
+            $(, also [$($also:expr),+ $(,)?])? $(, verdict $verdict:expr)?
+            $(, cause $cause:expr)?;
         $build:expr;
     )* } )*) => {
         /// Every entry, in table order.
@@ -144,6 +151,7 @@ macro_rules! mutations {
                 what: concat!($($what),+).trim_ascii(),
                 also: &[$($($also),+)?],
                 verdict: mutations!(@verdict $($verdict)?),
+                cause: mutations!(@cause $($cause)?),
                 reach: Reach::$reach,
                 build: $build,
             } ),*]); )*
@@ -229,6 +237,15 @@ struct ContextMaking {
     drop_key: bool,
     /// Edits the CBC ciphertext before it is encoded.
     ciphertext: fn(&mut Vec<u8>),
+    /// Encrypts each block alone (ECB), ignoring the IV.
+    ecb: bool,
+    /// Sends the key in init_vector and the IV in encryption_key.
+    swap: bool,
+    /// Writes the IV in front of the ciphertext.
+    iv_prepended: bool,
+    /// Encrypts under the key's text (see `key_text`) cut or zero-padded
+    /// to the key's length, as PHP's openssl_encrypt does.
+    cipher_key_from_text: bool,
     /// Edits the three claims' texts once encoded.
     texts: fn(&mut ContextClaims),
 }
@@ -540,6 +557,10 @@ impl Recipe<'_> {
             drop_key: false,
             ciphertext: |_| {},
             texts: |_| {},
+            ecb: false,
+            swap: false,
+            iv_prepended: false,
+            cipher_key_from_text: false,
         };
         choose(&mut making);
         let plaintext = match making.plaintext.take() {
@@ -576,7 +597,26 @@ impl Recipe<'_> {
         } else {
             vec![9; 16]
         };
-        let mut ciphertext = raw().cbc_encrypt_raw(&cbc_key, &cbc_iv, &padded)?;
+        let cbc_key = match (making.cipher_key_from_text, making.key_text) {
+            (true, Some(text)) => {
+                let mut k = text.of(&key);
+                k.resize(cbc_key.len(), 0);
+                k
+            }
+            _ => cbc_key,
+        };
+        let mut ciphertext = if making.ecb {
+            let mut out = Vec::with_capacity(padded.len());
+            for block in padded.chunks(16) {
+                out.extend(raw().cbc_encrypt_raw(&cbc_key, &[0; 16], block)?);
+            }
+            out
+        } else {
+            raw().cbc_encrypt_raw(&cbc_key, &cbc_iv, &padded)?
+        };
+        if making.iv_prepended {
+            ciphertext.splice(0..0, cbc_iv.iter().copied());
+        }
         (making.ciphertext)(&mut ciphertext);
         let target = if making.for_other {
             self.other.public()
@@ -585,6 +625,11 @@ impl Recipe<'_> {
         };
         let sent_key = making.key_text.map_or_else(|| key.clone(), |t| t.of(&key));
         let sent_iv = making.iv_text.map_or_else(|| iv.clone(), |t| t.of(&iv));
+        let (sent_key, sent_iv) = if making.swap {
+            (sent_iv, sent_key)
+        } else {
+            (sent_key, sent_iv)
+        };
         let encrypted_key = raw().rsa_encrypt(target, making.scheme, &sent_key, &mut self.rng)?;
         let encrypted_iv = raw().rsa_encrypt(target, making.scheme, &sent_iv, &mut self.rng)?;
         let mut context = ContextClaims {

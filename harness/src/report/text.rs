@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use super::Reporter;
 use crate::findings::{Report, Verdict};
+use crate::mistakes::Status;
 use crate::profile::Profile;
 use crate::rules::Severity;
 use crate::time::utc;
@@ -113,7 +114,34 @@ impl Reporter for Text {
                 f.message
             )?;
             writeln!(out, "          found: {}", f.detail)?;
+            if let Some(cause) = &f.cause {
+                writeln!(
+                    out,
+                    "          cause: {} ({}): {}",
+                    match cause.status {
+                        Status::Confirmed => "confirmed",
+                        Status::Likely => "likely",
+                    },
+                    cause.id,
+                    cause.message
+                )?;
+                if let Some(evidence) = &cause.evidence {
+                    writeln!(out, "                 {evidence}")?;
+                }
+            }
             writeln!(out, "          fix:   {}", f.fix)?;
+            if let Some(fixes) = &f.fixes {
+                let all = fixes.ordered();
+                let shown: Vec<_> = match fixes.preferred() {
+                    Some(lang) if all.iter().any(|(l, _)| *l == lang) => {
+                        all.into_iter().filter(|(l, _)| *l == lang).collect()
+                    }
+                    _ => all,
+                };
+                for (lang, fix) in shown {
+                    writeln!(out, "          {:<12} {fix}", format!("{}:", lang.label()))?;
+                }
+            }
             writeln!(out, "          see:   {}", f.reference)?;
         }
         if !report.not_checked.is_empty() {

@@ -18,6 +18,7 @@ use super::{
 use crate::backend::{Primitives, RsaScheme};
 use crate::forge::mint::{self, IADVIZE_JWE_HEADER};
 use crate::jose::b64;
+use crate::mistakes;
 use crate::padding::BLOCK;
 use crate::profile::{IADVIZE_USER_ID, IADVIZE_VISITOR_DATA};
 use crate::rules as r;
@@ -256,7 +257,7 @@ Published {
             m.signed_with_header(&h)
         };
     /// alg RS512 (the right key, another hash)
-    "jws.alg.rs512", BOTH, r::JWS_ALG_UNEXPECTED, also [r::JWS_SIGNATURE_INVALID];
+    "jws.alg.rs512", BOTH, r::JWS_ALG_UNEXPECTED, also [r::JWS_SIGNATURE_HASH];
         |m| {
             let key = m.customer.clone();
             m.jws_with(&header(m, "RS512"), move |_, input| raw().pkcs1v15_sign("RS512", &key, input))
@@ -457,6 +458,134 @@ Published {
     /// a context that is not base64 at all
     "moveo.context.not_base64", MOVEO, r::MOVEO_CONTEXT_BASE64;
         |m| m.context_with(|c| c.texts = |t| t.context = "%%% not base64 %%%".into());
+    /// key and IV encrypted with RSA-OAEP-SHA256 under the label "orders" (Go's crypto/rsa example)
+    "moveo.context.oaep_label", MOVEO, r::MOVEO_RSA_OAEP_LABEL, cause mistakes::RSA_OAEP_LABEL;
+        |m| m.context_with(|c| c.scheme = RsaScheme::OaepSha256Label("orders"));
+    /// the context ciphertext base64-encoded twice (PHP openssl_encrypt without OPENSSL_RAW_DATA, then base64_encode)
+    "moveo.context.base64_twice", MOVEO, r::MOVEO_CONTEXT_BASE64_TWICE, cause mistakes::ENCODING_BASE64_TWICE;
+        |m| m.context_with(|c| c.texts = |t| t.context = b64::encode_std(t.context.as_bytes()));
+    /// the encrypted AES key base64-encoded twice
+    "moveo.context.key_base64_twice", MOVEO, r::MOVEO_CONTEXT_BASE64_TWICE, cause mistakes::ENCODING_BASE64_TWICE;
+        |m| m.context_with(|c| c.texts = |t| t.encryption_key = b64::encode_std(t.encryption_key.as_bytes()));
+    /// the AES key sent as base64 text, and the context encrypted under that text cut to 32 bytes (PHP openssl_encrypt given the text)
+    "moveo.context.key_text_truncated", MOVEO, r::MOVEO_AES_TEXT_TRUNCATED, also [r::MOVEO_AES_KEY_AS_TEXT],
+        cause mistakes::AES_KEY_TEXT_TRUNCATED;
+        |m| m.context_with(|c| {
+            c.key_len = 32;
+            c.key_text = Some(SecretText::Base64);
+            c.cipher_key_from_text = true;
+        });
+    /// an AES-128 key sent in init_vector and the IV in encryption_key
+    "moveo.context.key_iv_swapped", MOVEO, r::MOVEO_AES_KEY_IV_SWAPPED, cause mistakes::AES_KEY_IV_SWAPPED;
+        |m| m.context_with(|c| { c.key_len = 16; c.swap = true; });
+    /// the context encrypted with AES-ECB (Java's Cipher.getInstance("AES")), the IV unused
+    "moveo.context.ecb", MOVEO, r::MOVEO_AES_ECB, cause mistakes::AES_ECB;
+        |m| m.context_with(|c| {
+            c.ecb = true;
+            c.plaintext = Some(br#"{"plan":"gold","language":"en","note":"two blocks or more of JSON"}"#.to_vec());
+        });
+    /// the IV written in front of the context ciphertext
+    "moveo.context.iv_prepended", MOVEO, r::MOVEO_CONTEXT_IV_PREPENDED, cause mistakes::AES_IV_PREPENDED;
+        |m| m.context_with(|c| c.iv_prepended = true);
+    /// the context padded with zero bytes (.NET PaddingMode.Zeros)
+    "moveo.context.zero_padding", MOVEO, r::MOVEO_CONTEXT_PADDING, cause mistakes::AES_ZERO_PADDING;
+        |m| m.context_with(|c| c.pad = |p| {
+            let mut v = p.to_vec();
+            v.resize(p.len().div_ceil(BLOCK).max(1) * BLOCK, 0);
+            if v.len() == p.len() { v.extend([0; BLOCK]); }
+            v
+        });
+    /// a context of whole blocks sent with no padding block (padding added only when unaligned)
+    "moveo.context.no_padding_aligned", MOVEO, r::MOVEO_CONTEXT_PADDING, cause mistakes::AES_NO_PADDING;
+        |m| m.context_with(|c| {
+            c.plaintext = Some(br#"{"plan":"gold","language":"fra"}"#.to_vec());
+            c.pad = |p| if p.len() % BLOCK == 0 { p.to_vec() } else { crate::padding::pad(p) };
+        });
+    /// the context padded ANSI X9.23 style: zeros, then the count (.NET PaddingMode.ANSIX923)
+    "moveo.context.ansi_x923_padding", MOVEO, r::MOVEO_CONTEXT_PADDING, cause mistakes::AES_OTHER_PADDING;
+        |m| m.context_with(|c| {
+            // 21 bytes: 11 of padding (one byte of it would be PKCS#7 too).
+            c.plaintext = Some(br#"{"plan":"gold","n":1}"#.to_vec());
+            c.pad = |p| {
+                let n = BLOCK - p.len() % BLOCK;
+                let mut v = p.to_vec();
+                v.resize(p.len() + n - 1, 0);
+                v.push(n as u8);
+                v
+            };
+        });
+    /// the context is Ruby's Hash#inspect, not JSON
+    "moveo.context.ruby_inspect", MOVEO, r::MOVEO_CONTEXT_JSON, cause mistakes::CONTEXT_RUBY_INSPECT;
+        |m| m.context_with(|c| c.plaintext = Some(br#"{:plan=>"gold", :language=>"en"}"#.to_vec()));
+    /// the context is Python's repr of a dict, not JSON
+    "moveo.context.python_repr", MOVEO, r::MOVEO_CONTEXT_JSON, cause mistakes::CONTEXT_PYTHON_REPR;
+        |m| m.context_with(|c| c.plaintext = Some(br#"{'plan': 'gold', 'is_vip': True}"#.to_vec()));
+    /// the context is a JSON string holding the JSON object (serialized twice)
+    "moveo.context.json_in_string", MOVEO, r::MOVEO_CONTEXT_JSON, cause mistakes::CONTEXT_JSON_IN_STRING;
+        |m| m.context_with(|c| c.plaintext = Some(br#""{\"plan\":\"gold\"}""#.to_vec()));
+    /// the context JSON encoded as UTF-16LE (.NET Encoding.Unicode)
+    "moveo.context.utf16", MOVEO, r::MOVEO_CONTEXT_JSON, cause mistakes::CONTEXT_UTF16;
+        |m| m.context_with(|c| c.plaintext = Some(r#"{"plan":"gold"}"#.encode_utf16().flat_map(u16::to_le_bytes).collect()));
+    /// a PS256 signature under a PS256 header (the library asked for PS256)
+    "jws.signature.ps256_header", BOTH, r::JWS_SIGNATURE_PSS, also [r::JWS_ALG_UNEXPECTED], cause mistakes::JWS_PS256_CHOSEN;
+        |m| {
+            let key = m.customer.clone();
+            m.jws_with(&header(m, "PS256"), move |rng, input| raw().ps256_sign(&key, input, rng))
+        };
+    /// an RSASSA-PKCS1-v1_5 signature with SHA-512 under an RS256 header
+    "jws.signature.sha512", BOTH, r::JWS_SIGNATURE_HASH, cause mistakes::JWS_OTHER_HASH;
+        |m| {
+            let key = m.customer.clone();
+            m.jws_with(&header(m, "RS256"), move |_, input| raw().pkcs1v15_sign("RS512", &key, input))
+        };
+    /// the signature's hex text base64url-encoded instead of its bytes (PHP bin2hex)
+    "jws.signature.hex_text", BOTH, r::JWS_SIGNATURE_ENCODED, cause mistakes::JWS_SIGNATURE_AS_TEXT;
+        |m| {
+            let key = m.customer.clone();
+            m.jws_with(&header(m, "RS256"), move |_, input| {
+                producer().rs256_sign(&key, input).map(|s| s.iter().flat_map(|b| format!("{b:02x}").into_bytes()).collect())
+            })
+        };
+    /// iat and exp an hour behind: a local clock read as UTC (Python datetime.utcnow().timestamp())
+    "claims.time.local_clock", BOTH, r::CLAIMS_EXP_EXPIRED, cause mistakes::TIME_LOCAL_CLOCK;
+        |m| {
+            let iat = m.now - 3600;
+            m.claims.insert("iat".into(), json!(iat));
+            m.claims.insert("exp".into(), json!(iat + 30));
+            m.good()
+        };
+    /// exp in milliseconds (Date.now() + 30000)
+    "claims.time.milliseconds", BOTH, r::CLAIMS_TIME_RANGE, cause mistakes::TIME_MILLISECONDS;
+        |m| { let exp = (m.now + 30) * 1000; m.claims.insert("exp".into(), json!(exp)); m.good() };
+    /// exp equal to iat (fast-jwt's expiresIn given seconds where it takes milliseconds)
+    "claims.time.zero_lifetime", BOTH, r::CLAIMS_EXP_EXPIRED, cause mistakes::TIME_ZERO_LIFETIME;
+        |m| {
+            let now = m.now;
+            m.claims.insert("iat".into(), json!(now));
+            m.claims.insert("exp".into(), json!(now));
+            m.good()
+        };
+    /// a lifetime of 300000 s: milliseconds given to an API that takes seconds
+    "moveo.exp.lifetime_in_milliseconds", MOVEO, r::MOVEO_EXP_TOO_FAR, cause mistakes::TIME_LIFETIME_IN_MILLISECONDS;
+        |m| {
+            let now = m.now;
+            m.claims.insert("iat".into(), json!(now));
+            m.claims.insert("exp".into(), json!(now + 300_000));
+            m.good()
+        };
+    /// the content key encrypted with RSA-OAEP-SHA256 under the label "orders"
+    "jwe.key.oaep_label", IADVIZE, r::JWE_KEY_OAEP_LABEL, cause mistakes::RSA_OAEP_LABEL;
+        |m| m.jwe_made(IADVIZE_JWE_HEADER, RsaScheme::OaepSha256Label("orders"), 32);
+    /// the JWE plaintext is the JWS as a JSON string (jose-jwt given an object)
+    "iadvize.payload.quoted_jws", IADVIZE, r::IADVIZE_NOT_JWS, cause mistakes::CONTEXT_JSON_IN_STRING;
+        |m| {
+            let jws = m.good_jws()?;
+            let quoted = serde_json::to_vec(&Value::String(jws)).map_err(|e| crate::backend::CryptoFailure::Other(e.to_string()))?;
+            m.jwe_of(IADVIZE_JWE_HEADER, &quoted)
+        };
+    /// alg as an XML-Encryption URI (older Microsoft.IdentityModel)
+    "jwe.alg.xmlenc_uri", IADVIZE, r::JWE_ALG_UNSUPPORTED, cause mistakes::HEADER_ALG_SPELLING;
+        |m| m.jwe_made(r#"{"alg":"http://www.w3.org/2001/04/xmlenc#rsa-oaep","enc":"A256GCM","cty":"JWT"}"#, RsaScheme::OaepSha256, 32);
 }
 RuleTests {
     // -- token shape, base64url, JSON
@@ -562,7 +691,7 @@ RuleTests {
     "jwe.alg.rsa_oaep_header", IADVIZE, r::JWE_ALG_RSA_OAEP, also [r::JWE_KEY_UNDECRYPTABLE];
         |m| m.jwe_made(r#"{"alg":"RSA-OAEP","enc":"A256GCM","cty":"JWT"}"#, RsaScheme::OaepSha256, 32);
     /// alg RSA_OAEP_256: RSA-OAEP-256 misspelt
-    "jwe.alg.misspelt", IADVIZE, r::JWE_ALG_UNSUPPORTED;
+    "jwe.alg.misspelt", IADVIZE, r::JWE_ALG_UNSUPPORTED, cause mistakes::HEADER_ALG_SPELLING;
         |m| m.jwe_made(r#"{"alg":"RSA_OAEP_256","enc":"A256GCM","cty":"JWT"}"#, RsaScheme::OaepSha256, 32);
     /// a JWE header without enc
     "jwe.enc.missing", IADVIZE, r::JWE_ENC;
