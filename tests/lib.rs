@@ -407,3 +407,21 @@ pub fn run_vectors(
     jose_harness::vectors::run::run(files, &vectors_dir().join("keys"), impls, quirks, &|| {})
         .expect("the vectors run")
 }
+
+/// The recipe every catalogue entry is built from here: the default
+/// claims, the bundled keys (`customer2` the other signer), the pinned
+/// clock and a seeded RNG.
+pub fn recipe(profile: Profile) -> jose_harness::forge::mutate::Recipe<'static> {
+    let k = keys();
+    jose_harness::forge::mutate::Recipe {
+        profile,
+        claims: claims(profile),
+        context: None,
+        aes_key_bytes: 32,
+        customer: &k.customer,
+        other: &k.customer2,
+        recipient: k.recipient.public(),
+        now: NOW,
+        rng: rng(),
+    }
+}

@@ -12,7 +12,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use jose_harness::findings::{Report, Verdict};
 use jose_harness::forge::mint::{self, IADVIZE_JWS_HEADER, MOVEO_JWS_HEADER};
-use jose_harness::forge::mutate::{self, Recipe};
+use jose_harness::forge::mutate;
 use jose_harness::mistakes::Mistake;
 use jose_harness::profile::Profile::{self, Iadvize, Moveo};
 use jose_harness::profile::{IADVIZE_USER_ID, IADVIZE_VISITOR_DATA};
@@ -229,24 +229,6 @@ fn belongs(rule: &Rule, profile: Profile) -> bool {
         r::Scope::Both => true,
         r::Scope::Iadvize => profile == Iadvize,
         r::Scope::Moveo => profile == Moveo,
-    }
-}
-
-/// The recipe every catalogue entry is built from here: the default
-/// claims, the bundled keys (`customer2` the other signer), the pinned
-/// clock and a seeded RNG.
-fn recipe(profile: Profile) -> Recipe<'static> {
-    let k = keys();
-    Recipe {
-        profile,
-        claims: claims(profile),
-        context: None,
-        aes_key_bytes: 32,
-        customer: &k.customer,
-        other: &k.customer2,
-        recipient: k.recipient.public(),
-        now: NOW,
-        rng: rng(),
     }
 }
 

@@ -20,6 +20,9 @@ mod hostile;
 mod interop;
 /// Keys in every form, and the errors for wrong ones.
 mod keys;
+/// The catalogue of implementers' mistakes: whole, each made by a negative
+/// vector, its causes and fixes in the output.
+mod mistakes;
 /// Tokens minted by other implementations (Node's crypto, Python's
 /// `cryptography`) get the right verdicts; the peers' adapters answer
 /// free text as well-formed Unicode and claims as read.

@@ -32,10 +32,10 @@ Published {
     "jws.alg.none_casing", BOTH, r::JWS_ALG_NONE, also [r::JWS_SIGNATURE_EMPTY];
         |m| m.unsigned("NoNe");
     /// HS256 keyed with the customer's public key PEM (key confusion)
-    "jws.alg.hs256_public_key", BOTH, r::JWS_SIGNATURE_KEY_CONFUSION, also [r::JWS_ALG_HMAC];
+    "jws.alg.hs256_public_key", BOTH, r::JWS_SIGNATURE_KEY_CONFUSION, also [r::JWS_ALG_HMAC], cause mistakes::JWS_HMAC_WITH_PUBLIC_KEY;
         |m| m.keyed_with_public_key("HS256");
     /// a PS256 signature under an RS256 header
-    "jws.signature.pss", BOTH, r::JWS_SIGNATURE_PSS;
+    "jws.signature.pss", BOTH, r::JWS_SIGNATURE_PSS, cause mistakes::JWS_PSS_PADDING;
         |m| {
             let key = m.customer.clone();
             m.jws_with(&header(m, "RS256"), move |rng, input| raw().ps256_sign(&key, input, rng))
@@ -76,7 +76,7 @@ Published {
         };
     /// `=` padding after the signature's base64url (another segment's when the signature needs
     /// none)
-    "jws.b64.padding", BOTH, r::B64_PADDING;
+    "jws.b64.padding", BOTH, r::B64_PADDING, cause mistakes::ENCODING_SEGMENT_PADDING;
         |m| {
             for extra in 0..3 {
                 let jws = m.good_jws()?;
@@ -176,7 +176,7 @@ Published {
     "jwe.encrypted_key.bitflip", IADVIZE, r::JWE_KEY_UNDECRYPTABLE;
         |m| m.jwe_edited(|p| { if let Some(b) = p.encrypted_key.get_mut(1) { *b ^= 0x01 } }, None);
     /// alg RSA-OAEP (SHA-1) instead of RSA-OAEP-256
-    "jwe.alg.rsa_oaep", IADVIZE, r::JWE_ALG_RSA_OAEP;
+    "jwe.alg.rsa_oaep", IADVIZE, r::JWE_ALG_RSA_OAEP, cause mistakes::HEADER_RSA_OAEP;
         |m| m.jwe_made(r#"{"alg":"RSA-OAEP","enc":"A256GCM","cty":"JWT"}"#, RsaScheme::OaepSha1, 32);
     /// alg RSA1_5 (PKCS#1 v1.5 key transport)
     "jwe.alg.rsa1_5", IADVIZE, r::JWE_ALG_RSA1_5;
@@ -215,10 +215,10 @@ Published {
     "moveo.context.padding_inconsistent", MOVEO, r::MOVEO_CONTEXT_PADDING;
         |m| m.context_with(|c| { c.padding_inconsistent = true; });
     /// key and IV encrypted with RSA-OAEP SHA-1 (a library default)
-    "moveo.context.oaep_sha1", MOVEO, r::MOVEO_RSA_OAEP_SHA1;
+    "moveo.context.oaep_sha1", MOVEO, r::MOVEO_RSA_OAEP_SHA1, cause mistakes::RSA_OAEP_SHA1;
         |m| m.context_with(|c| c.scheme = RsaScheme::OaepSha1);
     /// key and IV encrypted with PKCS#1 v1.5
-    "moveo.context.pkcs1v15", MOVEO, r::MOVEO_RSA_PKCS1V15;
+    "moveo.context.pkcs1v15", MOVEO, r::MOVEO_RSA_PKCS1V15, cause mistakes::RSA_PKCS1V15;
         |m| m.context_with(|c| c.scheme = RsaScheme::Pkcs1v15);
     /// a 24-byte AES key
     "moveo.context.key_24", MOVEO, r::MOVEO_AES_KEY_LENGTH;
@@ -230,7 +230,7 @@ Published {
     "moveo.context.wrong_key", MOVEO, r::MOVEO_RSA_UNDECRYPTABLE;
         |m| m.context_with(|c| c.for_other = true);
     /// the context in base64url instead of standard base64
-    "moveo.context.base64url", MOVEO, r::MOVEO_CONTEXT_BASE64URL;
+    "moveo.context.base64url", MOVEO, r::MOVEO_CONTEXT_BASE64URL, cause mistakes::ENCODING_CONTEXT_BASE64URL;
         |m| m.context_with(|c| c.url_alphabet = true);
     /// context and encryption_key without init_vector
     "moveo.context.incomplete", MOVEO, r::MOVEO_CONTEXT_INCOMPLETE;
@@ -296,7 +296,7 @@ Published {
             m.signed_with_header(&h)
         };
     /// a line break inside the claims segment
-    "jws.b64.whitespace", BOTH, r::B64_WHITESPACE, also [r::JWS_SIGNATURE_INVALID];
+    "jws.b64.whitespace", BOTH, r::B64_WHITESPACE, also [r::JWS_SIGNATURE_INVALID], cause mistakes::ENCODING_LINE_BREAKS;
         |m| {
             let jws = m.good_jws()?;
             let parts: Vec<&str> = jws.split('.').collect();
@@ -332,7 +332,7 @@ Published {
     "claims.exp.before_now", BOTH, r::CLAIMS_EXP_EXPIRED;
         |m| { let exp = m.now - 1; m.claims.insert("exp".into(), json!(exp)); m.good() };
     /// exp with a fraction (RFC 7519 allows it; integer-only receivers reject it)
-    "claims.exp.float", BOTH, r::CLAIMS_TIME_NON_INTEGER, also [r::IADVIZE_LIFETIME];
+    "claims.exp.float", BOTH, r::CLAIMS_TIME_NON_INTEGER, also [r::IADVIZE_LIFETIME], cause mistakes::TIME_FLOAT;
         |m| {
             let exp = m.claims.get("exp").and_then(Value::as_i64).unwrap_or(m.now + 30);
             m.claims.insert("exp".into(), json!(exp as f64 + 0.5));
@@ -354,10 +354,10 @@ Published {
     "jwe.enc.a256cbc_hs512", IADVIZE, r::JWE_ENC;
         |m| m.jwe_made(r#"{"alg":"RSA-OAEP-256","enc":"A256CBC-HS512","cty":"JWT"}"#, RsaScheme::OaepSha256, 32);
     /// header RSA-OAEP-256, but the key wrapped with RSA-OAEP SHA-1
-    "jwe.key.oaep_sha1", IADVIZE, r::JWE_KEY_OAEP_SHA1;
+    "jwe.key.oaep_sha1", IADVIZE, r::JWE_KEY_OAEP_SHA1, cause mistakes::RSA_OAEP_SHA1;
         |m| m.jwe_made(IADVIZE_JWE_HEADER, RsaScheme::OaepSha1, 32);
     /// header RSA-OAEP-256, but the key wrapped with OAEP SHA-256 and MGF1-SHA-1
-    "jwe.key.oaep_mgf1_sha1", IADVIZE, r::JWE_KEY_OAEP_MGF1_SHA1;
+    "jwe.key.oaep_mgf1_sha1", IADVIZE, r::JWE_KEY_OAEP_MGF1_SHA1, cause mistakes::RSA_OAEP_MGF1_SHA1;
         |m| m.jwe_made(IADVIZE_JWE_HEADER, RsaScheme::OaepSha256Mgf1Sha1, 32);
     /// header RSA-OAEP-256, but the key wrapped with PKCS#1 v1.5
     "jwe.key.pkcs1v15", IADVIZE, r::JWE_KEY_PKCS1V15;
@@ -394,7 +394,7 @@ Published {
     "jwe.crit", IADVIZE, r::JOSE_CRIT;
         |m| m.jwe_made(r#"{"alg":"RSA-OAEP-256","enc":"A256GCM","cty":"JWT","crit":["x-unknown"],"x-unknown":1}"#, RsaScheme::OaepSha256, 32);
     /// no cty in the JWE header (a nested JWT should say cty JWT)
-    "jwe.cty.missing", IADVIZE, r::JWE_CTY_MISSING;
+    "jwe.cty.missing", IADVIZE, r::JWE_CTY_MISSING, cause mistakes::HEADER_CTY_MISSING;
         |m| m.jwe_made(r#"{"alg":"RSA-OAEP-256","enc":"A256GCM"}"#, RsaScheme::OaepSha256, 32);
     /// the JWE carries text that is neither a JWS nor JSON
     "iadvize.payload.not_jws", IADVIZE, r::IADVIZE_NOT_JWS;
@@ -438,16 +438,16 @@ Published {
     "moveo.context.padding_over_block", MOVEO, r::MOVEO_CONTEXT_PADDING;
         |m| m.context_with(|c| { c.padding_last = Some(17); });
     /// key and IV encrypted with OAEP SHA-256 but MGF1-SHA-1
-    "moveo.context.oaep_mgf1_sha1", MOVEO, r::MOVEO_RSA_OAEP_MGF1_SHA1;
+    "moveo.context.oaep_mgf1_sha1", MOVEO, r::MOVEO_RSA_OAEP_MGF1_SHA1, cause mistakes::RSA_OAEP_MGF1_SHA1;
         |m| m.context_with(|c| c.scheme = RsaScheme::OaepSha256Mgf1Sha1);
     /// the AES key sent as its base64 text instead of its raw bytes
-    "moveo.context.key_as_base64_text", MOVEO, r::MOVEO_AES_KEY_AS_TEXT;
+    "moveo.context.key_as_base64_text", MOVEO, r::MOVEO_AES_KEY_AS_TEXT, cause mistakes::AES_SECRET_AS_TEXT;
         |m| m.context_with(|c| c.key_text = Some(SecretText::Base64));
     /// the IV sent as its base64 text instead of its raw bytes
-    "moveo.context.iv_as_base64_text", MOVEO, r::MOVEO_AES_IV_AS_TEXT;
+    "moveo.context.iv_as_base64_text", MOVEO, r::MOVEO_AES_IV_AS_TEXT, cause mistakes::AES_SECRET_AS_TEXT;
         |m| m.context_with(|c| c.iv_text = Some(SecretText::Base64));
     /// an IV of 16 zero bytes (a fixed IV: equal contexts give equal ciphertexts)
-    "moveo.context.iv_zero", MOVEO, r::MOVEO_AES_IV_ZERO;
+    "moveo.context.iv_zero", MOVEO, r::MOVEO_AES_IV_ZERO, cause mistakes::AES_IV_ZERO;
         |m| m.context_with(|c| c.iv_zero = true);
     /// context and init_vector without encryption_key
     "moveo.context.missing_key", MOVEO, r::MOVEO_CONTEXT_INCOMPLETE;
@@ -616,7 +616,7 @@ RuleTests {
             })
         };
     /// a line break inside the claims segment, signed as sent
-    "jws.b64.whitespace_signed", MOVEO, r::B64_WHITESPACE;
+    "jws.b64.whitespace_signed", MOVEO, r::B64_WHITESPACE, cause mistakes::ENCODING_LINE_BREAKS;
         |m| m.signed_over(|_, payload| { payload.insert(payload.len().min(40), '\n'); Ok(()) });
     /// a `*` inside the signature segment
     "jws.b64.invalid_character", MOVEO, r::B64_INVALID;
@@ -807,7 +807,7 @@ RuleTests {
     "moveo.context.key_as_hex_text", MOVEO, r::MOVEO_AES_KEY_AS_TEXT;
         |m| m.context_with(|c| { c.key_len = 32; c.key_text = Some(SecretText::Hex); });
     /// an AES-128 key sent as its hex text: 32 bytes, the length of an AES-256 key
-    "moveo.context.key_128_as_hex_text", MOVEO, r::MOVEO_AES_KEY_AS_TEXT;
+    "moveo.context.key_128_as_hex_text", MOVEO, r::MOVEO_AES_KEY_AS_TEXT, cause mistakes::AES_SECRET_AS_TEXT;
         |m| m.context_with(|c| { c.key_len = 16; c.key_text = Some(SecretText::Hex); });
     /// the IV sent as its hex text instead of its raw bytes
     "moveo.context.iv_as_hex_text", MOVEO, r::MOVEO_AES_IV_AS_TEXT;
