@@ -20,6 +20,18 @@ impl HarnessRng {
     pub fn from_seed(seed: u64) -> Self {
         Self(ChaCha20Rng::seed_from_u64(seed))
     }
+
+    /// A reproducible generator of its own for one named thing (a vector):
+    /// the seed's ChaCha20 key on a stream chosen by the name (FNV-1a), so
+    /// adding or removing one vector leaves every other's bytes as they were.
+    pub fn for_name(seed: u64, name: &str) -> Self {
+        let stream = name.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        });
+        let mut rng = ChaCha20Rng::seed_from_u64(seed);
+        rng.set_stream(stream);
+        Self(rng)
+    }
 }
 
 impl RngCore for HarnessRng {

@@ -240,6 +240,7 @@ pub fn assemble(inputs: Inputs<'_>) -> Result<AuditData, VectorError> {
         run,
         matrix,
         rules: rules::ALL.to_vec(),
+        mistakes: crate::mistakes::all(),
         quirks,
         wycheproof,
     })

@@ -19,6 +19,7 @@ use serde_json::Value;
 use crate::findings::Verdict;
 use crate::implementation::Quirks;
 use crate::interop::{Matrix, MatrixVerdict, Roles};
+use crate::mistakes::Mistake;
 use crate::profile::Profile;
 use crate::rules::{Rule, Severity};
 use crate::vectors::run::RunReport;
@@ -58,6 +59,8 @@ pub struct AuditData {
     pub matrix: Option<Matrix>,
     /// The rules catalogue (`jose-harness checks`).
     pub rules: Vec<Rule>,
+    /// The mistakes diagnosis can name (`jose-harness checks --mistakes`).
+    pub mistakes: &'static [Mistake],
     /// The known quirks used to judge the run.
     pub quirks: Quirks,
     /// Project Wycheproof's JOSE files, when they were run.

@@ -9,6 +9,7 @@ use anyhow::{Context, Result};
 
 use jose_harness::batch::Summary;
 use jose_harness::findings::Report;
+use jose_harness::mistakes::{self, Mistake, Status};
 use jose_harness::profile::Profile;
 use jose_harness::report::{json::Json, text::Text, Reporter};
 use jose_harness::rules::{Rule, Scope};
@@ -84,6 +85,36 @@ pub fn write_rules_text(rules: &[&Rule], out: &mut dyn Write) -> io::Result<()> 
         )?;
         writeln!(out, "{:<48} fix: {}", "", r.fix)?;
         writeln!(out, "{:<48} see: {}", "", r.reference)?;
+        for m in mistakes::for_rule(r.id) {
+            let langs: Vec<&str> = m.fixes.iter().map(|(l, _)| l.as_str()).collect();
+            writeln!(out, "{:<48} cause: {} [{}]", "", m.id, langs.join(", "))?;
+        }
+    }
+    Ok(())
+}
+
+/// What `checks --mistakes` prints as text: each mistake, what confirms
+/// it, the rules it explains, and its fix per language.
+pub fn write_mistakes_text(listed: &[&Mistake], out: &mut dyn Write) -> io::Result<()> {
+    for m in listed {
+        let status = match m.status {
+            Status::Confirmed => "confirmed",
+            Status::Likely => "likely",
+        };
+        writeln!(
+            out,
+            "{:<32} {:<21} {status:<9} {}",
+            m.id,
+            m.layer.as_str(),
+            m.message
+        )?;
+        let rules: Vec<&str> = m.rules.iter().map(|r| r.id).collect();
+        writeln!(out, "{:<32} rules: {}", "", rules.join(", "))?;
+        writeln!(out, "{:<32} trial: {}", "", m.trial)?;
+        for (lang, fix) in m.fixes {
+            writeln!(out, "{:<32} {:<12} {fix}", "", format!("{}:", lang.label()))?;
+        }
+        writeln!(out, "{:<32} seen: {}", "", m.source)?;
     }
     Ok(())
 }

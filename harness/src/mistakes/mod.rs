@@ -293,6 +293,33 @@ pub fn by_id(id: &str) -> Option<&'static Mistake> {
     all().iter().find(|m| m.id == id)
 }
 
+/// The mistakes that can explain findings of `rule_id`.
+pub fn for_rule(rule_id: &str) -> Vec<&'static Mistake> {
+    all()
+        .iter()
+        .filter(|m| m.rules.iter().any(|r| r.id == rule_id))
+        .collect()
+}
+
+impl Serialize for Mistake {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(9))?;
+        map.serialize_entry("id", self.id)?;
+        map.serialize_entry("layer", &self.layer)?;
+        map.serialize_entry("status", &self.status)?;
+        map.serialize_entry(
+            "rules",
+            &self.rules.iter().map(|r| r.id).collect::<Vec<_>>(),
+        )?;
+        map.serialize_entry("shown_by_rule", &self.shown_by_rule)?;
+        map.serialize_entry("trial", self.trial)?;
+        map.serialize_entry("message", self.message)?;
+        map.serialize_entry("fixes", &Fixes::of(self))?;
+        map.serialize_entry("source", self.source)?;
+        map.end()
+    }
+}
+
 /// The mistake every finding of `rule_id` is: the entry listing the rule
 /// whose trial is the rule's own check.
 pub fn shown_by_rule(rule_id: &str) -> Option<&'static Mistake> {

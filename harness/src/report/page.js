@@ -468,7 +468,14 @@
           h("td", { text: r.message }), h("td", { text: r.fix }), h("td", { text: r.reference }),
           h("td", { class: "num" }, uses.has(r.id)
             ? h("button", { class: "link", onclick: () => { resetFilters(); setFilter("rule", r.id); scrollTo("vectors"); } }, String(uses.get(r.id)))
-            : "0")))));
+            : "0")))),
+      h("p", { class: "hint", text: plural((data.mistakes || []).length, "implementers' mistake") + " diagnosis can name, as `jose-harness checks --mistakes` lists them: the trial that confirms each (run only after a check failed), the rules it explains, and the languages with a fix." }),
+      table("mistakes", ["id", "layer", "status", "the mistake", "trial", "rules", "fix in"], (data.mistakes || []).map((m) =>
+        h("tr", { id: "mistake-" + m.id },
+          h("td", { class: "mono", text: m.id }), h("td", { text: m.layer }), h("td", { text: m.status }),
+          h("td", { text: m.message }), h("td", { text: m.trial }),
+          h("td", {}, m.rules.map((id, i) => [i ? ", " : "", ruleLink(id)])),
+          h("td", { text: Object.keys(m.fixes).join(", ") })))));
   }
 
   function showRule(id) {

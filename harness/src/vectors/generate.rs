@@ -1,7 +1,8 @@
 //! `jose-harness vectors generate`: every vector from a seed, byte for
 //! byte the same on every machine (seeded RNG for IVs, content keys, AES
-//! keys and OAEP seeds; RSA PKCS#1 v1.5 signatures are deterministic; a
-//! fixed clock).
+//! keys and OAEP seeds, one stream per vector named by its id, so a new
+//! vector changes no other; RSA PKCS#1 v1.5 signatures are deterministic;
+//! a fixed clock).
 //!
 //! Valid vectors are listed here; invalid ones are the negative catalogue
 //! of [`crate::forge::mutate`]. Every vector is checked with the reference before
@@ -369,17 +370,17 @@ pub fn generate(seed: u64) -> Result<Vec<(String, String)>, VectorError> {
             reason: "the bundled test keys do not load".into(),
         });
     };
-    let mut rng = HarnessRng::from_seed(seed);
     let mut files = Vec::new();
     let mut all: Vec<(Profile, String, Vec<Vector>)> = Vec::new();
     let valids = valid_vectors();
     for profile in Profile::ALL {
         let mut valid = Vec::new();
         for v in valids.iter().filter(|v| v.profile == profile) {
-            let token = build_valid(v, &mut rng)?;
+            let id = format!("{}/{}", profile.as_str(), v.id);
+            let token = build_valid(v, &mut HarnessRng::for_name(seed, &id))?;
             valid.push(Vector {
                 tc_id: valid.len() + 1,
-                id: format!("{}/{}", profile.as_str(), v.id),
+                id,
                 comment: v.comment.into(),
                 flags: vec![if v.edge { "EdgeCase" } else { "Valid" }.into()],
                 now: NOW,
@@ -405,6 +406,7 @@ pub fn generate(seed: u64) -> Result<Vec<(String, String)>, VectorError> {
             if profile == Profile::Iadvize {
                 claims.insert(IADVIZE_VISITOR_DATA.into(), json!({"firstName": "Ada"}));
             }
+            let name = mutation.name(profile);
             let mut recipe = Recipe {
                 profile,
                 claims,
@@ -414,9 +416,8 @@ pub fn generate(seed: u64) -> Result<Vec<(String, String)>, VectorError> {
                 other: &other.key,
                 recipient: recipient.key.public(),
                 now: NOW,
-                rng: HarnessRng::from_seed(rng_next(&mut rng)),
+                rng: HarnessRng::for_name(seed, &name),
             };
-            let name = mutation.name(profile);
             let token = mutation
                 .build(&mut recipe)
                 .map_err(|e| VectorError::Unsound {
@@ -509,11 +510,6 @@ pub fn generate(seed: u64) -> Result<Vec<(String, String)>, VectorError> {
     files.push(("schema.json".into(), json_schema()));
     files.push(("README.md".into(), readme(&all, seed)));
     Ok(files)
-}
-
-fn rng_next(rng: &mut HarnessRng) -> u64 {
-    use rand::RngCore;
-    rng.next_u64()
 }
 
 fn header(profile: Profile, group: &str) -> Vec<String> {
