@@ -178,8 +178,22 @@ impl TokenCheck<'_, '_> {
     pub(super) fn claims(&mut self, claims: Map<String, Value>, signature: Signature) {
         let (profile, now) = (self.o.profile, self.o.now);
         claims::check(profile, &claims, now, self.findings());
-        for (mistake, evidence) in m::patterns::time_causes(&claims, now) {
-            self.likely(mistake, evidence);
+        // The time patterns are tried only when a time rule fired.
+        let time_rules = [
+            &m::TIME_LOCAL_CLOCK,
+            &m::TIME_MILLISECONDS,
+            &m::TIME_ZERO_LIFETIME,
+            &m::TIME_LIFETIME_IN_MILLISECONDS,
+        ];
+        let failed = self.report.findings.iter().any(|f| {
+            time_rules
+                .iter()
+                .any(|t| t.rules.iter().any(|r| r.id == f.id))
+        });
+        if failed {
+            for (mistake, evidence) in m::patterns::time_causes(&claims, now) {
+                self.likely(mistake, evidence);
+            }
         }
         if profile == Profile::Moveo {
             self.context_claims(&claims, signature);

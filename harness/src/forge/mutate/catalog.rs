@@ -557,12 +557,12 @@ Published {
     /// exp in milliseconds (Date.now() + 30000)
     "claims.time.milliseconds", BOTH, r::CLAIMS_TIME_RANGE, cause mistakes::TIME_MILLISECONDS;
         |m| { let exp = (m.now + 30) * 1000; m.claims.insert("exp".into(), json!(exp)); m.good() };
-    /// exp equal to iat (fast-jwt's expiresIn given seconds where it takes milliseconds)
+    /// exp equal to iat, minted a second ago (fast-jwt's expiresIn given seconds where it takes milliseconds)
     "claims.time.zero_lifetime", BOTH, r::CLAIMS_EXP_EXPIRED, cause mistakes::TIME_ZERO_LIFETIME;
         |m| {
-            let now = m.now;
-            m.claims.insert("iat".into(), json!(now));
-            m.claims.insert("exp".into(), json!(now));
+            let then = m.now - 1;
+            m.claims.insert("iat".into(), json!(then));
+            m.claims.insert("exp".into(), json!(then));
             m.good()
         };
     /// a lifetime of 300000 s: milliseconds given to an API that takes seconds
