@@ -65,7 +65,7 @@ impl TokenCheck<'_, '_> {
         secrets: &Secrets<'_>,
         context: &[u8],
     ) -> Option<Recovered> {
-        let whole = !context.is_empty() && context.len() % BLOCK == 0;
+        let whole = !context.is_empty() && context.len().is_multiple_of(BLOCK);
         let object = |p: &[u8]| json::parse_object(p, self.o.limits.max_json_depth).is_ok();
         // Base64 text of the ciphertext, encoded again.
         if let Some(inner) = base64_text(context).filter(|c| !c.is_empty() && c.len() % BLOCK == 0)

@@ -57,7 +57,7 @@ pub fn quoted_text(plaintext: &[u8]) -> Option<String> {
 
 /// UTF-16 text (with or without a byte-order mark) of a JSON object.
 fn utf16(plaintext: &[u8]) -> Option<Map<String, Value>> {
-    if plaintext.len() < 4 || plaintext.len() % 2 != 0 {
+    if plaintext.len() < 4 || !plaintext.len().is_multiple_of(2) {
         return None;
     }
     let (body, little) = match plaintext {
