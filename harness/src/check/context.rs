@@ -215,6 +215,14 @@ impl TokenCheck<'_, '_> {
                 self.report.context = Some(Value::Object(object));
                 return;
             }
+            if let Some(form) = m::patterns::stringified(plaintext) {
+                self.confirmed(
+                    r::MOVEO_CONTEXT_JSON,
+                    &m::CONTEXT_STRINGIFIED,
+                    format!("the plaintext is {form}, not JSON"),
+                );
+                return;
+            }
         }
         if let Some(object) = self.json_object("context", plaintext, r::MOVEO_CONTEXT_JSON) {
             self.report.context = Some(Value::Object(object));

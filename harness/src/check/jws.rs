@@ -146,8 +146,10 @@ impl TokenCheck<'_, '_> {
                                 mistake
                             },
                         )
-                    } else {
+                    } else if mistake.id == m::JWS_OTHER_HASH.id {
                         (r::JWS_SIGNATURE_HASH, mistake)
+                    } else {
+                        (r::JWS_SIGNATURE_INVALID, mistake)
                     };
                     let header = if alg.is_empty() {
                         "the header has no alg".to_owned()

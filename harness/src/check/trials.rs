@@ -256,7 +256,25 @@ impl TokenCheck<'_, '_> {
                 ));
             }
         }
-        None
+        // The bytes hand-made JWTs sign by mistake.
+        let text = std::str::from_utf8(input).ok()?;
+        let (header_b64, payload_b64) = text.split_once('.')?;
+        let header = b64::decode(header_b64, Dialect::Url).bytes?;
+        let payload = b64::decode(payload_b64, Dialect::Url).bytes?;
+        let joined = [header.as_slice(), b".", payload.as_slice()].concat();
+        let candidates: [(&[u8], &str); 3] = [
+            (&payload, "the claims JSON"),
+            (payload_b64.as_bytes(), "the payload segment alone"),
+            (&joined, "the header and claims JSON joined by '.'"),
+        ];
+        let what = candidates
+            .into_iter()
+            .find(|(bytes, _)| self.o.backend.rs256_verify(key, bytes, signature).is_ok())
+            .map(|(_, what)| what)?;
+        Some((
+            &m::JWS_SIGNED_WRONG_BYTES,
+            format!("the signature is a valid RS256 signature over {what}"),
+        ))
     }
 
     /// A signature segment of the wrong length that is the hex or base64

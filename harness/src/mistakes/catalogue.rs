@@ -417,6 +417,27 @@ pub const CONTEXT_JSON_IN_STRING: Mistake = Mistake {
     source: "jose-jwt #151",
 };
 
+/// `context.stringified`.
+pub const CONTEXT_STRINGIFIED: Mistake = Mistake {
+    id: "context.stringified",
+    layer: Layer::Plaintext,
+    rules: &[r::MOVEO_CONTEXT_JSON],
+    status: Status::Confirmed,
+    shown_by_rule: false,
+    trial: "recognise a language's default string form of an object: [object Object] (JavaScript), {key=value, …} (Java and Kotlin maps), map[key:value] (Go's fmt), Array, print_r or serialize output (PHP), a .NET type name",
+    message: "the context object was turned into text by the language's default string conversion, not serialized as JSON",
+    fixes: &[
+        (Node, "JSON.stringify(context): String(context) and template literals give \"[object Object]\""),
+        (Java, "new ObjectMapper().writeValueAsString(context) (Jackson) or Gson's toJson: Map.toString() gives {key=value}"),
+        (Go, "json.Marshal(context): fmt.Sprint and %v give map[key:value]"),
+        (Php, "json_encode($context): (string) $array is \"Array\", and print_r or serialize are not JSON"),
+        (Dotnet, "JsonSerializer.Serialize(context): ToString() on a dictionary or object gives its type name"),
+        (Python, "json.dumps(context)"),
+        (Ruby, "JSON.generate(context)"),
+    ],
+    source: "receiver-observable: the plaintext is a language's default string form",
+};
+
 /// `context.utf16`.
 pub const CONTEXT_UTF16: Mistake = Mistake {
     id: "context.utf16",
@@ -526,6 +547,27 @@ pub const JWS_SIGNATURE_AS_TEXT: Mistake = Mistake {
         (Ruby, "Base64.urlsafe_encode64(sig, padding: false), not of sig.unpack1('H*')"),
     ],
     source: "receiver-observable: the signature segment decodes to ASCII text",
+};
+
+/// `jws.signed_wrong_bytes`.
+pub const JWS_SIGNED_WRONG_BYTES: Mistake = Mistake {
+    id: "jws.signed_wrong_bytes",
+    layer: Layer::Signature,
+    rules: &[r::JWS_SIGNATURE_INVALID],
+    status: Status::Confirmed,
+    shown_by_rule: false,
+    trial: "verify RS256 over the bytes hand-made JWTs sign by mistake: the claims JSON, the payload segment alone, the header and claims JSON joined by '.'",
+    message: "the signature is over other bytes than the signing input: a hand-made JWT signed the JSON, or the payload alone, instead of base64url(header) '.' base64url(payload)",
+    fixes: &[
+        (Node, "crypto.sign('sha256', Buffer.from(`${headerB64}.${payloadB64}`), privateKey), or let jose / jsonwebtoken sign"),
+        (Python, "key.sign(f\"{header_b64}.{payload_b64}\".encode('ascii'), padding.PKCS1v15(), hashes.SHA256()), or PyJWT's jwt.encode"),
+        (Java, "Signature.update((headerB64 + \".\" + payloadB64).getBytes(StandardCharsets.US_ASCII)), or Nimbus's SignedJWT.sign"),
+        (Php, "openssl_sign(\"$headerB64.$payloadB64\", $sig, $key, OPENSSL_ALGO_SHA256), or firebase/php-jwt's JWT::encode"),
+        (Dotnet, "rsa.SignData(Encoding.ASCII.GetBytes(headerB64 + \".\" + payloadB64), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1), or JsonWebTokenHandler"),
+        (Go, "sign sha256.Sum256([]byte(headerB64 + \".\" + payloadB64)), or golang-jwt's SignedString"),
+        (Ruby, "key.sign('SHA256', \"#{header_b64}.#{payload_b64}\"), or ruby-jwt's JWT.encode"),
+    ],
+    source: "RFC 7515 §5.1 step 5",
 };
 
 /// `jws.hmac_with_public_key`.
@@ -750,10 +792,12 @@ pub const ALL: &[Mistake] = &[
     CONTEXT_PYTHON_REPR,
     CONTEXT_JSON_IN_STRING,
     CONTEXT_UTF16,
+    CONTEXT_STRINGIFIED,
     JWS_PSS_PADDING,
     JWS_PS256_CHOSEN,
     JWS_OTHER_HASH,
     JWS_SIGNATURE_AS_TEXT,
+    JWS_SIGNED_WRONG_BYTES,
     JWS_HMAC_WITH_PUBLIC_KEY,
     TIME_LOCAL_CLOCK,
     TIME_MILLISECONDS,

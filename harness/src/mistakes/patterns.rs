@@ -38,6 +38,45 @@ pub fn plaintext_form(plaintext: &[u8]) -> Option<(&'static Mistake, Map<String,
     literal(text, Dialect::Ruby).map(|o| (&m::CONTEXT_RUBY_INSPECT, o))
 }
 
+/// A language's default string form of an object, sent instead of JSON:
+/// which form it is. Names the form, never the values.
+pub fn stringified(plaintext: &[u8]) -> Option<&'static str> {
+    let text = std::str::from_utf8(plaintext).ok()?.trim();
+    let form = if text == "[object Object]" {
+        "JavaScript's String(object), \"[object Object]\""
+    } else if text == "Array" {
+        "PHP's (string) $array, \"Array\""
+    } else if text.starts_with("Array\n(") || text.starts_with("Array (") {
+        "PHP's print_r"
+    } else if text.starts_with("a:") && text.contains(":{") && text.ends_with('}') {
+        "PHP's serialize"
+    } else if text.starts_with("map[") && text.ends_with(']') {
+        "Go's fmt form of a map, map[key:value]"
+    } else if text.starts_with("System.") || text.starts_with("Newtonsoft.") {
+        "a .NET type name from ToString()"
+    } else if java_map(text) {
+        "Java's Map.toString(), {key=value}"
+    } else {
+        return None;
+    };
+    Some(form)
+}
+
+/// `{key=value, key2=value2}`: Java's (and Kotlin's) `Map.toString()`.
+fn java_map(text: &str) -> bool {
+    let Some(inner) = text.strip_prefix('{').and_then(|t| t.strip_suffix('}')) else {
+        return false;
+    };
+    !inner.contains('"')
+        && inner.split(", ").all(|pair| {
+            pair.split_once('=').is_some_and(|(k, _)| {
+                !k.is_empty()
+                    && k.chars()
+                        .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+            })
+        })
+}
+
 /// A JSON string whose text is a JSON object: serialized twice.
 fn json_in_string(plaintext: &[u8]) -> Option<Map<String, Value>> {
     match serde_json::from_slice::<Value>(plaintext).ok()? {
@@ -330,6 +369,32 @@ mod tests {
             b"\xff\xfe\x00",
         ] {
             assert_eq!(form(text), None, "{:?}", String::from_utf8_lossy(text));
+        }
+    }
+
+    #[test]
+    fn default_string_forms() {
+        for (text, form) in [
+            ("[object Object]", "JavaScript"),
+            ("{plan=gold, language=en}", "Java"),
+            ("{user={is_vip=true}}", "Java"),
+            ("map[language:en plan:gold]", "Go"),
+            ("Array", "PHP"),
+            ("a:1:{s:4:\"plan\";s:4:\"gold\";}", "serialize"),
+            (
+                "System.Collections.Generic.Dictionary`2[System.String,System.Object]",
+                ".NET",
+            ),
+        ] {
+            let found = stringified(text.as_bytes()).unwrap_or_else(|| panic!("{text}"));
+            assert!(found.contains(form), "{text}: {found}");
+        }
+        for text in ["{\"plan\":\"gold\"}", "{}", "gold", "{a=}"] {
+            assert_eq!(
+                stringified(text.as_bytes()).filter(|_| text != "{a=}"),
+                None,
+                "{text}"
+            );
         }
     }
 

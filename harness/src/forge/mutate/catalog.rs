@@ -526,6 +526,26 @@ Published {
     /// the context JSON encoded as UTF-16LE (.NET Encoding.Unicode)
     "moveo.context.utf16", MOVEO, r::MOVEO_CONTEXT_JSON, cause mistakes::CONTEXT_UTF16;
         |m| m.context_with(|c| c.plaintext = Some(r#"{"plan":"gold"}"#.encode_utf16().flat_map(u16::to_le_bytes).collect()));
+    /// the context is "[object Object]": JavaScript's String(object), not JSON
+    "moveo.context.object_object", MOVEO, r::MOVEO_CONTEXT_JSON, cause mistakes::CONTEXT_STRINGIFIED;
+        |m| m.context_with(|c| c.plaintext = Some(b"[object Object]".to_vec()));
+    /// the context is Java's Map.toString(), {plan=gold, language=en}
+    "moveo.context.java_map_tostring", MOVEO, r::MOVEO_CONTEXT_JSON, cause mistakes::CONTEXT_STRINGIFIED;
+        |m| m.context_with(|c| c.plaintext = Some(b"{plan=gold, language=en}".to_vec()));
+    /// the context is Go's fmt form of a map, map[language:en plan:gold]
+    "moveo.context.go_map_sprint", MOVEO, r::MOVEO_CONTEXT_JSON, cause mistakes::CONTEXT_STRINGIFIED;
+        |m| m.context_with(|c| c.plaintext = Some(b"map[language:en plan:gold]".to_vec()));
+    /// an RS256 signature over the claims JSON instead of the signing input (a hand-made JWT)
+    "jws.signature.over_claims_json", BOTH, r::JWS_SIGNATURE_INVALID, cause mistakes::JWS_SIGNED_WRONG_BYTES;
+        |m| {
+            let key = m.customer.clone();
+            m.jws_with(&header(m, "RS256"), move |_, input| {
+                let payload = input.split(|b| *b == b'.').nth(1).unwrap_or_default();
+                let text = std::str::from_utf8(payload).unwrap_or_default();
+                let claims = b64::decode(text, b64::Dialect::Url).bytes.unwrap_or_default();
+                producer().rs256_sign(&key, &claims)
+            })
+        };
     /// a PS256 signature under a PS256 header (the library asked for PS256)
     "jws.signature.ps256_header", BOTH, r::JWS_SIGNATURE_PSS, also [r::JWS_ALG_UNEXPECTED], cause mistakes::JWS_PS256_CHOSEN;
         |m| {
