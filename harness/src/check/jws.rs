@@ -81,6 +81,7 @@ impl TokenCheck<'_, '_> {
             return Signature::Unchecked;
         };
         self.key_size(key.bits(), "customer key");
+        self.key_secrets(key, "customer key");
         let Some(signature) = signature else {
             return Signature::Invalid;
         };
@@ -134,6 +135,7 @@ impl TokenCheck<'_, '_> {
                 {
                     self.add(r::JWS_SIGNATURE_PSS, "the signature verifies as PS256");
                 } else {
+                    self.published_signer(input.as_bytes(), signature);
                     self.add(
                         r::JWS_SIGNATURE_INVALID,
                         format!(

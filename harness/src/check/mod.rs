@@ -26,6 +26,9 @@ mod context;
 mod decode;
 mod jwe;
 mod jws;
+mod secrets;
+
+pub use secrets::{Print, SecretPrints};
 
 /// Everything a check needs besides the token.
 #[derive(Debug, Clone, Copy)]
@@ -46,9 +49,22 @@ pub struct CheckOptions<'a> {
 
 /// Checks one token.
 pub fn check(token: &str, options: &CheckOptions<'_>) -> Report {
+    checked(token, options, false).0
+}
+
+/// Checks one token, and keeps the fingerprints of its secrets (AES key,
+/// IVs, content key, context ciphertext) for comparing it with others of
+/// the same sender. Costs one more RSA decryption for an iAdvize token.
+pub fn check_with_prints(token: &str, options: &CheckOptions<'_>) -> (Report, SecretPrints) {
+    checked(token, options, true)
+}
+
+fn checked(token: &str, options: &CheckOptions<'_>, prints: bool) -> (Report, SecretPrints) {
     let mut checking = TokenCheck {
         o: options,
         raw: backend::primitives_of(options.backend),
+        prints_wanted: prints,
+        prints: SecretPrints::default(),
         report: Report {
             profile: options.profile,
             verdict: Verdict::Pass,
@@ -79,7 +95,7 @@ pub fn check(token: &str, options: &CheckOptions<'_>) -> Report {
             Profile::Moveo => checking.moveo(token),
         }
     }
-    let mut report = checking.report;
+    let (mut report, prints) = (checking.report, checking.prints);
     report.verdict = if report.count(Severity::Error) > 0 {
         Verdict::Fail
     } else if !report.not_checked.is_empty() {
@@ -87,7 +103,7 @@ pub fn check(token: &str, options: &CheckOptions<'_>) -> Report {
     } else {
         Verdict::Pass
     };
-    report
+    (report, prints)
 }
 
 /// Whether a signature was verified.
@@ -103,6 +119,9 @@ enum Signature {
 struct TokenCheck<'a, 'o> {
     o: &'a CheckOptions<'o>,
     raw: WithReference<'o>,
+    /// Whether to fingerprint the secrets (`audit`), and the fingerprints.
+    prints_wanted: bool,
+    prints: SecretPrints,
     report: Report,
 }
 
