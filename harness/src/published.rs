@@ -33,8 +33,10 @@ pub struct PublishedKey {
     pub name: String,
     /// Where it is printed.
     pub source: String,
-    /// The key pair (its private half is as public as the rest).
-    pub key: PrivateKey,
+    /// Its public half.
+    pub public: PublicKey,
+    /// Its private half, where the data lists it (as public as the rest).
+    pub private: Option<PrivateKey>,
 }
 
 /// Everything in the data file.
@@ -94,13 +96,15 @@ pub fn parse(text: &str) -> Result<Published, String> {
         .map(|e| {
             let loaded = keys::parse(e.jwk.to_string().as_bytes(), &e.name)
                 .map_err(|err| format!("{}: {err}", e.name))?;
-            let KeyMaterial::Private(key) = loaded.material else {
-                return Err(format!("{}: only its public half is listed", e.name));
+            let (public, private) = match loaded.material {
+                KeyMaterial::Private(key) => (key.public().clone(), Some(*key)),
+                KeyMaterial::Public(key) => (key, None),
             };
             Ok(PublishedKey {
                 name: e.name,
                 source: e.source,
-                key: *key,
+                public,
+                private,
             })
         })
         .collect::<Result<_, String>>()?;
@@ -139,7 +143,7 @@ pub fn rsa_key(key: &PublicKey) -> Option<&'static PublishedKey> {
     all()
         .rsa_keys
         .iter()
-        .find(|k| k.key.public().spki_der() == key.spki_der())
+        .find(|k| k.public.spki_der() == key.spki_der())
 }
 
 /// The published key pair called `name` (for the forge).
@@ -158,9 +162,15 @@ mod tests {
         assert_eq!(published.ivs.len(), 1);
         assert_eq!(published.rsa_keys.len(), 3);
         for key in &published.rsa_keys {
-            key.key.rsa().validate().expect("a consistent key pair");
-            assert!(key.key.public().bits() >= 2048, "{}", key.name);
+            if let Some(private) = &key.private {
+                private.rsa().validate().expect("a consistent key pair");
+            }
+            assert!(key.public.bits() >= 2048, "{}", key.name);
         }
+        assert_eq!(
+            published.rsa_keys.iter().filter(|k| k.private.is_some()).count(),
+            2
+        );
     }
 
     #[test]
@@ -168,5 +178,34 @@ mod tests {
         assert!(aes_key(b"(H+MbQeThWmZq4t7w!z%C&F)J@NcRfUj").is_some());
         assert!(iv(b"*F-JaNdRgUkXp2s5").is_some());
         assert!(aes_key(b"*F-JaNdRgUkXp2s5").is_none());
+    }
+}
+
+#[cfg(test)]
+mod byte_exact {
+    use super::*;
+    use crate::backend;
+
+    /// A published example token verifies with the listed key: the key is
+    /// the document's, byte for byte.
+    fn verifies(name: &str, token: &str) {
+        let key = rsa_key_named(name).expect("listed");
+        let (input, signature) = token.rsplit_once('.').expect("a JWS");
+        let signature = b64::decode(signature, b64::Dialect::Url)
+            .strict()
+            .expect("base64url");
+        backend::reproducible()
+            .rs256_verify(&key.public, input.as_bytes(), &signature)
+            .expect("the document's own example verifies");
+    }
+
+    #[test]
+    fn rfc_7515_a2_example_verifies_with_the_listed_key() {
+        verifies("RFC 7515", "eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ.cC4hiUPoj9Eetdgtv3hF80EGrhuB__dzERat0XF9g2VtQgr9PJbu3XOiZj5RZmh7AAuHIm4Bh-0Qc_lF5YKt_O8W2Fp5jujGbds9uJdbF9CUAr7t1dnZcAcQjbKBYNX4BAynRFdiuB--f_nZLgrnbyTyWzO75vRK5h6xBArLIARNPvkSjtQBMHlb1L07Qe7K0GarZRmB_eSN9383LcOLn6_dO--xi12jzDwusC-eOkHWEsqtFZESc6BfI7noOPqvhJ1phCnvWh6IeYI2w9QOYEUipUTI8np6LbgGY9Fs98rqVt5AXLIhWkWywlVmtVrBp0igcN_IoypGlUPQGe77Rw");
+    }
+
+    #[test]
+    fn jwt_io_default_rs256_token_verifies_with_the_listed_key() {
+        verifies("jwt.io", "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiYWRtaW4iOnRydWUsImlhdCI6MTUxNjIzOTAyMn0.NHVaYe26MbtOYhSKkoKYdFVomg4i8ZJd8_-RU8VNbftc4TSMb4bXP3l3YlNWACwyXPGffz5aXHc6lty1Y2t4SWRqGteragsVdZufDn5BlnJl9pdR_kdVFUsra2rWKEofkZeIC4yWytE58sMIihvo9H1ScmmVwBcQP6XETqYd0aSHp1gOa9RdUPDvoXQ5oqygTqVtxaDr6wUFKrKItgBMzWIdNZ6y7O9E0DhEPTbE9rfBo6KTFsHAZnMg4k68CDp2woYIaXbmYTWcvbzIuHO7_37GT79XdIwkm95QJ7hYC9RiwrV7mesbY4PAahERJawntho0my942XheVLmGwLMBkQ");
     }
 }
