@@ -26,6 +26,13 @@ pub struct PublishedSecret {
     bytes: Vec<u8>,
 }
 
+impl PublishedSecret {
+    /// The secret itself (public: it is printed in `source`).
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+}
+
 /// An RSA key pair printed in a document.
 #[derive(Debug, Clone)]
 pub struct PublishedKey {
