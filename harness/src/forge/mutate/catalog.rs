@@ -747,5 +747,13 @@ RuleTests {
             let key = m.other.clone();
             m.jws_with(&header(m, "RS256"), move |_, input| producer().rs256_sign(&key, input))
         };
+    /// the IV of the vendor's sample code under a fresh random key
+    "moveo.context.sample_iv", MOVEO, r::MOVEO_AES_IV_PUBLISHED;
+        |m| {
+            let Some(iv) = crate::published::all().ivs.first() else {
+                return Err(other("no published IV"));
+            };
+            m.context_with(|c| c.iv = Some(iv.bytes()))
+        };
 }
 }
