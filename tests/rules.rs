@@ -272,13 +272,7 @@ fn hand_written_cases() -> Vec<Case> {
                 let k = keys();
                 let token = mint::moveo(reference(), &claims(Moveo), None, &k.customer, &mut rng())
                     .expect("mint");
-                check_with_test_keys(
-                    reference(),
-                    Moveo,
-                    &token,
-                    Some(k.customer.public()),
-                    None,
-                )
+                check_with_test_keys(reference(), Moveo, &token, Some(k.customer.public()), None)
             },
         ),
         case(
@@ -309,7 +303,13 @@ fn hand_written_cases() -> Vec<Case> {
                     &mut rng(),
                 )
                 .expect("mint");
-                check_with(reference(), Iadvize, &token, Some(k.customer.public()), Some(jwt_io))
+                check_with(
+                    reference(),
+                    Iadvize,
+                    &token,
+                    Some(k.customer.public()),
+                    Some(jwt_io),
+                )
             },
         ),
         case(r::TOKEN_SIZE, "moveo token over 64 KiB", || {

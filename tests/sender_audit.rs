@@ -79,7 +79,13 @@ fn audit(profile: Profile, tokens: &[String], format: &str) -> (i32, String) {
         writeln!(file, "{token}").expect("write");
     }
     let out = harness()
-        .args(["audit", "--profile", profile.as_str(), "--now", &NOW.to_string()])
+        .args([
+            "audit",
+            "--profile",
+            profile.as_str(),
+            "--now",
+            &NOW.to_string(),
+        ])
         .args(["--tokens", &file.path().display().to_string()])
         .args(["--verify-key", &key("customer", "public")])
         .args(["--decrypt-key", &key("recipient", "private")])
@@ -172,7 +178,9 @@ fn a_repeated_content_key_and_gcm_iv_fail_the_set_as_nonce_reuse() {
     );
     let gcm = &report["set_findings"][1];
     assert!(
-        gcm["detail"].as_str().is_some_and(|d| d.contains("nonce reuse")),
+        gcm["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("nonce reuse")),
         "{gcm:#}"
     );
 }
@@ -203,7 +211,10 @@ fn the_text_report_counts_verdicts_then_names_the_set_findings() {
     assert_eq!(code, 1);
     assert!(text.starts_with("FAIL"), "{text}");
     assert!(text.contains("0 pass, 2 fail"), "{text}");
-    assert!(text.contains("moveo.aes.key_published  in 2 token(s) (lines 1, 2)"), "{text}");
+    assert!(
+        text.contains("moveo.aes.key_published  in 2 token(s) (lines 1, 2)"),
+        "{text}"
+    );
     for id in ["audit.key_reused", "audit.iv_reused"] {
         assert!(text.contains(id), "{id} missing:\n{text}");
     }
@@ -243,7 +254,10 @@ fn no_key_or_iv_appears_in_any_output() {
         assert!(out.contains("audit.key_reused") && out.contains("audit.iv_reused"));
         for secret in secrets {
             for form in forms(secret) {
-                assert!(!out.contains(&form), "{format} output shows a secret as {form:?}");
+                assert!(
+                    !out.contains(&form),
+                    "{format} output shows a secret as {form:?}"
+                );
             }
         }
     }
@@ -255,7 +269,12 @@ fn mint_audit(count: &str, envs: &[(&str, &str)]) -> (i32, Value) {
         .env("JOSE_HARNESS", harness_bin())
         .env("KEYS", keys_dir())
         .args(["audit", "--profile", "moveo", "--format", "json"])
-        .args(["--mint", "sh tests/scripts/mint-hard-coded.sh", "--count", count])
+        .args([
+            "--mint",
+            "sh tests/scripts/mint-hard-coded.sh",
+            "--count",
+            count,
+        ])
         .args(["--verify-key", &key("customer", "public")])
         .args(["--decrypt-key", &key("recipient", "private")]);
     for (name, value) in envs {
@@ -287,11 +306,18 @@ fn mint_on_the_vendor_sample_way_fails_every_token_and_the_set() {
     let (code, report) = mint_audit("2", &[]);
     assert_eq!(code, 1);
     assert_eq!(report["tokens"]["fail"], 2);
-    let ids: Vec<String> = set_findings(&report).into_iter().map(|(id, _)| id).collect();
+    let ids: Vec<String> = set_findings(&report)
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
     // The same key, IV and context: the same ciphertext too.
     assert_eq!(
         ids,
-        ["audit.key_reused", "audit.iv_reused", "audit.ciphertext_repeated"]
+        [
+            "audit.key_reused",
+            "audit.iv_reused",
+            "audit.ciphertext_repeated"
+        ]
     );
     let first = &report["results"][0]["findings"];
     let token_ids: Vec<&str> = first
@@ -300,8 +326,14 @@ fn mint_on_the_vendor_sample_way_fails_every_token_and_the_set() {
         .iter()
         .filter_map(|f| f["id"].as_str())
         .collect();
-    assert!(token_ids.contains(&"moveo.aes.key_published"), "{token_ids:?}");
-    assert!(token_ids.contains(&"moveo.aes.iv_published"), "{token_ids:?}");
+    assert!(
+        token_ids.contains(&"moveo.aes.key_published"),
+        "{token_ids:?}"
+    );
+    assert!(
+        token_ids.contains(&"moveo.aes.iv_published"),
+        "{token_ids:?}"
+    );
 }
 
 #[test]

@@ -61,6 +61,9 @@ pub struct BatchOptions<'a> {
     /// Fingerprint each token's secrets for [`TokenFacts::prints`]
     /// (`audit`; one more RSA decryption per iAdvize token).
     pub prints: bool,
+    /// Check each token at the system clock's time when it is checked,
+    /// not at `now` (`audit --mint`: tokens minted while the batch runs).
+    pub now_from_clock: bool,
 }
 
 impl<'a> BatchOptions<'a> {
@@ -80,6 +83,7 @@ impl<'a> BatchOptions<'a> {
             chunk_bytes: DEFAULT_CHUNK_BYTES,
             redact: false,
             prints: false,
+            now_from_clock: false,
         }
     }
 }
@@ -279,6 +283,13 @@ struct Disagreement<'a> {
 
 fn check_line(options: &BatchOptions<'_>, number: u64, line: &Line) -> Outcome {
     let mut prints = SecretPrints::default();
+    let now = if options.now_from_clock {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(options.now, |d| d.as_secs() as i64)
+    } else {
+        options.now
+    };
     let reports: Vec<Report> = options
         .backends
         .iter()
@@ -289,7 +300,7 @@ fn check_line(options: &BatchOptions<'_>, number: u64, line: &Line) -> Outcome {
                     profile: options.profile,
                     verify_key: options.verify_key,
                     decrypt_key: options.decrypt_key,
-                    now: options.now,
+                    now,
                     limits: options.limits,
                     backend: *backend,
                 };
@@ -493,8 +504,14 @@ pub fn run_observed(
                     .map(|(n, line)| check_line(options, *n, line))
                     .collect();
             });
-            let written =
-                write_outcomes(output, &mut previous, &mut summary, start, progress, observe);
+            let written = write_outcomes(
+                output,
+                &mut previous,
+                &mut summary,
+                start,
+                progress,
+                observe,
+            );
             // Nothing more is read after an output error (nor after an
             // input error: the reader is then at its end).
             let next = if written.is_ok() {
@@ -510,7 +527,14 @@ pub fn run_observed(
     }
     // The results of every line read before an input error are written
     // before the error is returned: nothing checked is lost.
-    write_outcomes(output, &mut previous, &mut summary, start, progress, observe)?;
+    write_outcomes(
+        output,
+        &mut previous,
+        &mut summary,
+        start,
+        progress,
+        observe,
+    )?;
     if let Some(error) = failure {
         return Err(error);
     }

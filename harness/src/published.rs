@@ -175,7 +175,11 @@ mod tests {
             assert!(key.public.bits() >= 2048, "{}", key.name);
         }
         assert_eq!(
-            published.rsa_keys.iter().filter(|k| k.private.is_some()).count(),
+            published
+                .rsa_keys
+                .iter()
+                .filter(|k| k.private.is_some())
+                .count(),
             2
         );
     }

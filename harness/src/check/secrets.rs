@@ -128,7 +128,10 @@ impl TokenCheck<'_, '_> {
             );
         }
         if let Some(known) = published::iv(iv) {
-            self.add(r::MOVEO_AES_IV_PUBLISHED, format!("the IV is {}", known.name));
+            self.add(
+                r::MOVEO_AES_IV_PUBLISHED,
+                format!("the IV is {}", known.name),
+            );
         } else if printable(iv) {
             self.add(
                 r::MOVEO_AES_IV_PRINTABLE,

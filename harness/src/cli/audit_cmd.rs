@@ -160,6 +160,7 @@ pub fn run_audit(args: AuditArgs) -> Result<ExitCode> {
                     timeout: Duration::from_secs(args.mint_timeout.max(1)),
                     max_output: jose_harness::sender::mint::DEFAULT_MAX_OUTPUT,
                 });
+                options.now_from_clock = true;
                 (Box::new(input), Some(log), "runs")
             }
             (None, None) => bail!("audit needs --tokens or --mint"),
@@ -212,7 +213,15 @@ pub fn run_audit(args: AuditArgs) -> Result<ExitCode> {
         let tail = tail.to_string();
         writeln!(stdout, "\n],{}", tail.strip_prefix('{').unwrap_or(&tail))?;
     } else {
-        write_text(&mut stdout, args.profile, &audit, &findings, verdict, summary.tokens, lines_are)?;
+        write_text(
+            &mut stdout,
+            args.profile,
+            &audit,
+            &findings,
+            verdict,
+            summary.tokens,
+            lines_are,
+        )?;
     }
     stdout.flush()?;
     Ok(exit_for(verdict))
@@ -261,10 +270,17 @@ fn write_text(
     )?;
     let per_token = audit.token_findings();
     if !per_token.is_empty() {
-        writeln!(out, "\nFindings in the tokens (run `check` on one for the details)")?;
+        writeln!(
+            out,
+            "\nFindings in the tokens (run `check` on one for the details)"
+        )?;
         for (id, severity, count, lines) in per_token {
             let shown: Vec<String> = lines.iter().map(u64::to_string).collect();
-            let more = if count > lines.len() as u64 { ", …" } else { "" };
+            let more = if count > lines.len() as u64 {
+                ", …"
+            } else {
+                ""
+            };
             writeln!(
                 out,
                 "  {:<7} {id}  in {count} token(s) ({lines_are} {}{more})",

@@ -129,12 +129,13 @@ pub fn run_mint(args: GenerateArgs) -> Result<ExitCode> {
             let fixed_secret = |text: &Option<String>, what: &str, sizes: &[usize]| {
                 text.as_deref()
                     .map(|t| {
-                        jose_harness::jose::b64::decode(t, jose_harness::jose::b64::Dialect::Standard)
-                            .strict()
-                            .filter(|b| sizes.contains(&b.len()))
-                            .ok_or_else(|| {
-                                anyhow!("{what} must be standard base64 of {sizes:?} bytes")
-                            })
+                        jose_harness::jose::b64::decode(
+                            t,
+                            jose_harness::jose::b64::Dialect::Standard,
+                        )
+                        .strict()
+                        .filter(|b| sizes.contains(&b.len()))
+                        .ok_or_else(|| anyhow!("{what} must be standard base64 of {sizes:?} bytes"))
                     })
                     .transpose()
             };

@@ -100,7 +100,14 @@ pub fn context(
     aes_key_len: usize,
     rng: &mut HarnessRng,
 ) -> Result<ContextClaims, CryptoFailure> {
-    context_fixed(backend, recipient, plaintext, aes_key_len, Fixed::default(), rng)
+    context_fixed(
+        backend,
+        recipient,
+        plaintext,
+        aes_key_len,
+        Fixed::default(),
+        rng,
+    )
 }
 
 /// [`context`], with the key or IV fixed (the random bytes are drawn all

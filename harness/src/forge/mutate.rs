@@ -745,7 +745,9 @@ mod tests {
                     .findings
                     .iter()
                     // Every token here uses the TEST keys, and says so.
-                    .filter(|f| f.severity != Severity::Info && f.id != crate::rules::KEY_TEST_KEY.id)
+                    .filter(|f| {
+                        f.severity != Severity::Info && f.id != crate::rules::KEY_TEST_KEY.id
+                    })
                     .map(|f| f.id)
                     .collect();
                 assert!(

@@ -118,7 +118,11 @@ fn run_once(options: &MintOptions) -> Result<String, String> {
         return Err(format!("exited with {status}{said}"));
     }
     let text = String::from_utf8_lossy(&output);
-    let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
     match lines.as_slice() {
         [token] => Ok((*token).to_owned()),
         [] => Err(format!("printed nothing{said}")),

@@ -82,7 +82,13 @@ enum Kind {
 }
 
 impl Kind {
-    const ALL: [Kind; 5] = [Kind::AesKey, Kind::Iv, Kind::Context, Kind::Cek, Kind::GcmIv];
+    const ALL: [Kind; 5] = [
+        Kind::AesKey,
+        Kind::Iv,
+        Kind::Context,
+        Kind::Cek,
+        Kind::GcmIv,
+    ];
 
     fn rule(self) -> Rule {
         match self {
@@ -373,8 +379,7 @@ impl SetAudit {
                     all.count += lines.count;
                     format!(
                         "{lifetime} s in {} (first {lines_are} {})",
-                        lines.count,
-                        lines.first[0]
+                        lines.count, lines.first[0]
                     )
                 })
                 .collect();
@@ -407,7 +412,11 @@ impl SetAudit {
             ));
         }
         if self.skew.count > 0 {
-            let direction = if self.worst_skew < 0 { "behind" } else { "ahead of" };
+            let direction = if self.worst_skew < 0 {
+                "behind"
+            } else {
+                "ahead of"
+            };
             out.push(finding(
                 r::AUDIT_CLOCK_SKEW,
                 format!(
