@@ -72,11 +72,10 @@ fn run_once(options: &MintOptions) -> Result<String, String> {
     let max = options.max_output;
     let out = thread::spawn(move || {
         let mut bytes = Vec::new();
-        let read = stdout
+        stdout
             .take(max as u64 + 1)
             .read_to_end(&mut bytes)
-            .map(|_| bytes);
-        read
+            .map(|_| bytes)
     });
     let err = thread::spawn(move || {
         let mut bytes = Vec::new();

@@ -208,14 +208,16 @@ impl SetAudit {
             Verdict::Fail => self.fail += 1,
             Verdict::Incomplete => self.incomplete += 1,
         }
-        for (id, severity) in &facts.findings {
-            let entry = self
-                .rules
-                .entry(id)
-                .or_insert_with(|| (*severity, Lines::default()));
-            if entry.1.first.last() != Some(&facts.line) {
-                entry.1.push(facts.line);
+        // A rule counts once per token, however often it fired in it.
+        for (i, (id, severity)) in facts.findings.iter().enumerate() {
+            if facts.findings[..i].iter().any(|(seen, _)| seen == id) {
+                continue;
             }
+            self.rules
+                .entry(id)
+                .or_insert_with(|| (*severity, Lines::default()))
+                .1
+                .push(facts.line);
         }
         let p = &facts.prints;
         let none = [0u8; 32];
@@ -487,6 +489,20 @@ mod tests {
         assert_eq!(findings[0].lines, [1, 3, 5]);
         assert_eq!(findings[0].tokens, 3);
         assert_eq!(audit.verdict(&findings), Verdict::Fail);
+    }
+
+    #[test]
+    fn a_rule_firing_twice_in_a_token_counts_once() {
+        let mut audit = SetAudit::new(Profile::Moveo);
+        for line in 1..=25 {
+            let mut token = facts(line, line as u8, line as u8, 60);
+            token.findings = vec![("key.test_key", Severity::Warning); 2];
+            audit.add(&token);
+        }
+        let findings = audit.token_findings();
+        assert_eq!(findings.len(), 1);
+        assert_eq!(findings[0].2, 25);
+        assert_eq!(findings[0].3.len(), MAX_LINES);
     }
 
     #[test]
