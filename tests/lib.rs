@@ -141,7 +141,25 @@ pub fn moveo_token(claims: &Map<String, Value>, context: Option<&Value>) -> Stri
 }
 
 /// Checks with explicit keys and the pinned clock, through `backend`.
+/// The tests use the bundled TEST keys, which every token then reports
+/// (`key.test_key`, a warning): dropped here, so each test sees what it
+/// is about. [`check_with_test_keys`] keeps it.
 pub fn check_with(
+    backend: &dyn Backend,
+    profile: Profile,
+    token: &str,
+    verify: Option<&PublicKey>,
+    decrypt: Option<&PrivateKey>,
+) -> Report {
+    let mut report = check_with_test_keys(backend, profile, token, verify, decrypt);
+    report
+        .findings
+        .retain(|f| f.id != jose_harness::rules::KEY_TEST_KEY.id);
+    report
+}
+
+/// [`check_with`], the `key.test_key` warnings kept.
+pub fn check_with_test_keys(
     backend: &dyn Backend,
     profile: Profile,
     token: &str,

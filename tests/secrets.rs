@@ -365,6 +365,29 @@ fn no_command_prints_a_private_key_an_aes_key_an_iv_or_a_content_key() {
         runs.push(strs(&["vectors", "run", "--format", format]));
         runs.push(strs(&["interop", "--cases", "2", "--format", format]));
     }
+    // audit names a repeated key, IV or content key by a fingerprint only:
+    // each token twice, so every secret repeats.
+    for (profile, token) in [("iadvize", &iadvize), ("moveo", &moveo)] {
+        let file = out(&format!("{profile}-tokens.txt"));
+        fs::write(&file, format!("{token}\n{token}\n")).unwrap();
+        for format in ["text", "json"] {
+            runs.push(strs(&[
+                "audit",
+                "--profile",
+                profile,
+                "--tokens",
+                &file,
+                "--now",
+                &NOW.to_string(),
+                "--verify-key",
+                &key("customer", "public"),
+                "--decrypt-key",
+                &key("recipient", "private"),
+                "--format",
+                format,
+            ]));
+        }
+    }
     runs.push(strs(&["keygen", "--out", &out("keys"), "--name", "mine"]));
     runs.push(strs(&["vectors", "generate", "--out", &out("vectors")]));
     runs.push(strs(&["report", "--out", &out("report"), "--cases", "2"]));

@@ -44,6 +44,9 @@ mod scripts;
 /// No command shows a private key, an AES key, an IV or a content key;
 /// `--redact` hides claim and context values; key file permissions.
 mod secrets;
+/// `audit`: a set of tokens from one sender, from a file or minted by the
+/// sender's own command; secrets reused across tokens, the clock.
+mod sender_audit;
 /// Text reports pinned with insta.
 mod snapshots;
 /// The committed test vectors: fresh, well-formed, passing everywhere.

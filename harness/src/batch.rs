@@ -21,13 +21,13 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::backend::Backend;
-use crate::check::{self, CheckOptions};
+use crate::check::{self, CheckOptions, SecretPrints};
 use crate::findings::{Finding, NotChecked, Report, Verdict};
 use crate::jose::Limits;
 use crate::keys::{PrivateKey, PublicKey};
 use crate::mistakes::Lang;
 use crate::profile::Profile;
-use crate::rules as r;
+use crate::rules::{self as r, Severity};
 
 /// Lines per chunk by default: enough to keep every core busy and make the
 /// idle tail at the end of a chunk negligible.
@@ -61,6 +61,12 @@ pub struct BatchOptions<'a> {
     pub redact: bool,
     /// The language whose fix comes first (`--lang`).
     pub lang: Option<Lang>,
+    /// Fingerprint each token's secrets for [`TokenFacts::prints`]
+    /// (`audit`; one more RSA decryption per iAdvize token).
+    pub prints: bool,
+    /// Check each token at the system clock's time when it is checked,
+    /// not at `now` (`audit --mint`: tokens minted while the batch runs).
+    pub now_from_clock: bool,
 }
 
 impl<'a> BatchOptions<'a> {
@@ -80,6 +86,8 @@ impl<'a> BatchOptions<'a> {
             chunk_bytes: DEFAULT_CHUNK_BYTES,
             redact: false,
             lang: None,
+            prints: false,
+            now_from_clock: false,
         }
     }
 }
@@ -211,8 +219,54 @@ fn overlong_report(options: &BatchOptions<'_>, length: u64, backend: &dyn Backen
     }
 }
 
+/// What is kept of one checked token besides its JSON: what comparing it
+/// with the sender's other tokens needs (`audit`, [`crate::sender`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenFacts {
+    /// Its line number.
+    pub line: u64,
+    /// Its verdict.
+    pub verdict: Verdict,
+    /// Its findings' ids and severities (info left out).
+    pub findings: Vec<(&'static str, Severity)>,
+    /// Fingerprints of its secrets (with [`BatchOptions::prints`]).
+    pub prints: SecretPrints,
+    /// Its iat and exp, in whole seconds, when they are numbers.
+    pub iat: Option<i64>,
+    /// See `iat`.
+    pub exp: Option<i64>,
+}
+
+impl TokenFacts {
+    fn of(line: u64, report: &Report, prints: SecretPrints) -> Self {
+        let claim = |name: &str| {
+            report
+                .claims
+                .as_ref()
+                .and_then(|c| c.get(name))
+                .and_then(serde_json::Value::as_f64)
+                .filter(|t| t.is_finite() && t.abs() < 1e15)
+                .map(|t| t.floor() as i64)
+        };
+        TokenFacts {
+            line,
+            verdict: report.verdict,
+            findings: report
+                .findings
+                .iter()
+                .filter(|f| f.severity != Severity::Info)
+                .map(|f| (f.id, f.severity))
+                .collect(),
+            prints,
+            iat: claim("iat"),
+            exp: claim("exp"),
+        }
+    }
+}
+
 /// The result of one line: its JSON text and what to count.
 struct Outcome {
+    facts: TokenFacts,
     json: String,
     verdict: Verdict,
     disagreement: bool,
@@ -228,21 +282,36 @@ struct Disagreement<'a> {
 }
 
 fn check_line(options: &BatchOptions<'_>, number: u64, line: &Line) -> Outcome {
+    let mut prints = SecretPrints::default();
+    let now = if options.now_from_clock {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(options.now, |d| d.as_secs() as i64)
+    } else {
+        options.now
+    };
     let reports: Vec<Report> = options
         .backends
         .iter()
-        .map(|backend| match line {
-            Line::Token(token) => check::check(
-                token,
-                &CheckOptions {
+        .enumerate()
+        .map(|(i, backend)| match line {
+            Line::Token(token) => {
+                let check_options = CheckOptions {
                     profile: options.profile,
                     verify_key: options.verify_key,
                     decrypt_key: options.decrypt_key,
-                    now: options.now,
+                    now,
                     limits: options.limits,
                     backend: *backend,
-                },
-            ),
+                };
+                if i == 0 && options.prints {
+                    let (report, first_prints) = check::check_with_prints(token, &check_options);
+                    prints = first_prints;
+                    report
+                } else {
+                    check::check(token, &check_options)
+                }
+            }
             Line::Overlong(length) => overlong_report(options, *length, *backend),
         })
         .collect();
@@ -288,6 +357,7 @@ fn check_line(options: &BatchOptions<'_>, number: u64, line: &Line) -> Outcome {
         json.push('}');
     }
     Outcome {
+        facts: TokenFacts::of(number, first, prints),
         json,
         verdict: first.verdict,
         disagreement: !disagreements.is_empty(),
@@ -364,11 +434,13 @@ fn write_outcomes(
     summary: &mut Summary,
     start: Instant,
     progress: &mut dyn FnMut(&Summary),
+    observe: &mut dyn FnMut(&TokenFacts),
 ) -> io::Result<()> {
     if outcomes.is_empty() {
         return Ok(());
     }
     for outcome in outcomes.drain(..) {
+        observe(&outcome.facts);
         output.write_all(outcome.json.as_bytes())?;
         output.write_all(b"\n")?;
         summary.tokens += 1;
@@ -395,6 +467,18 @@ pub fn run(
     output: &mut dyn Write,
     options: &BatchOptions<'_>,
     progress: &mut dyn FnMut(&Summary),
+) -> io::Result<Summary> {
+    run_observed(input, output, options, progress, &mut |_| {})
+}
+
+/// [`run`], telling `observe` the [`TokenFacts`] of every token, in input
+/// order, as its result is written.
+pub fn run_observed(
+    input: &mut dyn BufRead,
+    output: &mut dyn Write,
+    options: &BatchOptions<'_>,
+    progress: &mut dyn FnMut(&Summary),
+    observe: &mut dyn FnMut(&TokenFacts),
 ) -> io::Result<Summary> {
     if options.backends.is_empty() {
         return Err(io::Error::new(
@@ -434,7 +518,14 @@ pub fn run(
                     .map(|(n, line)| check_line(options, *n, line))
                     .collect();
             });
-            let written = write_outcomes(output, &mut previous, &mut summary, start, progress);
+            let written = write_outcomes(
+                output,
+                &mut previous,
+                &mut summary,
+                start,
+                progress,
+                observe,
+            );
             // Nothing more is read after an output error (nor after an
             // input error: the reader is then at its end).
             let next = if written.is_ok() {
@@ -450,7 +541,14 @@ pub fn run(
     }
     // The results of every line read before an input error are written
     // before the error is returned: nothing checked is lost.
-    write_outcomes(output, &mut previous, &mut summary, start, progress)?;
+    write_outcomes(
+        output,
+        &mut previous,
+        &mut summary,
+        start,
+        progress,
+        observe,
+    )?;
     if let Some(error) = failure {
         return Err(error);
     }

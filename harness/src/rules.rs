@@ -223,6 +223,11 @@ rules! {
         "the JWE initialization vector is not 96 bits (12 bytes)",
         "use a fresh random 12-byte IV for A256GCM (the library does this when left to itself)",
         "RFC 7518 §5.3";
+    /// An all-zero GCM IV.
+    JWE_IV_ZERO = "jwe.iv.zero", Error, Iadvize,
+        "the JWE initialization vector is all zeros: a fixed GCM nonce, which repeats under any reused content key and then breaks GCM",
+        "let the JOSE library draw a fresh random 12-byte IV for every JWE; never pass a fixed IV",
+        "RFC 7518 §5.3; NIST SP 800-38D §8";
     /// Truncated or extended tag.
     JWE_TAG_LENGTH = "jwe.tag.length", Error, Iadvize,
         "the JWE authentication tag is not 128 bits (16 bytes): it was truncated or extended",
@@ -288,6 +293,61 @@ rules! {
         "an RSA key is smaller than 2048 bits",
         "generate a 2048-bit (or larger) key: openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048",
         "RFC 7518 §3.3 and §4.3; iAdvize, Signature and Encryption Detailed Process";
+    /// A key printed in a public document.
+    KEY_PUBLISHED = "key.published", Error, Both,
+        "the token is signed with, or encrypted to, an RSA key whose private half is printed in a public document: anyone can forge or read such tokens",
+        "generate your own key and keep its private half secret: openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 (Node crypto.generateKeyPairSync('rsa', {modulusLength: 2048}); Python cryptography rsa.generate_private_key(65537, 2048); Java KeyPairGenerator.getInstance(\"RSA\").initialize(2048); .NET RSA.Create(2048); Go rsa.GenerateKey(rand.Reader, 2048))",
+        "RFC 7515 Appendix A.2; RFC 7520 §3.4; jwt.io: example keys are for examples only";
+    /// One of this project's TEST keys.
+    KEY_TEST_KEY = "key.test_key", Warning, Both,
+        "the token uses one of jose-harness's TEST keys (vectors/keys/), whose private halves are public: right for tests, never for production",
+        "use your own key in production: openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048, or jose-harness keygen",
+        "vectors/keys/README.md";
+    /// The same moveo AES key in two tokens.
+    AUDIT_KEY_REUSED = "audit.key_reused", Error, Moveo,
+        "tokens of one sender carry the same context AES key: a key that is not drawn per token is a fixed secret, and one leak reads every context",
+        "draw a fresh random key for every token (Node crypto.randomBytes(32), Python os.urandom(32), Java SecureRandom, PHP random_bytes(32), .NET RandomNumberGenerator.GetBytes(32), Go crypto/rand.Read, Ruby SecureRandom.random_bytes(32))",
+        MOVEO_DOC;
+    /// The same moveo IV in two tokens.
+    AUDIT_IV_REUSED = "audit.iv_reused", Error, Moveo,
+        "tokens of one sender carry the same context IV: equal context prefixes then give equal ciphertext blocks",
+        "draw 16 fresh random bytes per token for the IV (crypto.randomBytes(16), os.urandom(16), SecureRandom, random_bytes(16), RandomNumberGenerator.GetBytes(16), crypto/rand.Read, SecureRandom.random_bytes(16))",
+        "NIST SP 800-38A Appendix C; Moveo.AI, User authentication: Passing Sensitive Data";
+    /// The same context ciphertext in two tokens.
+    AUDIT_CIPHERTEXT_REPEATED = "audit.ciphertext_repeated", Error, Moveo,
+        "tokens of one sender carry the same context ciphertext: the same key, IV and context were used again, or a token was sent twice",
+        "mint every token anew, with a fresh key and IV; never cache and resend a token",
+        MOVEO_DOC;
+    /// The same JWE content key in two tokens.
+    AUDIT_CEK_REUSED = "audit.cek_reused", Error, Iadvize,
+        "JWEs of one sender have the same content encryption key: it must be random and new for every JWE",
+        "let the JOSE library generate the content key for every token; never pass a fixed CEK",
+        "RFC 7516 §5.1 step 2; RFC 7518 §5.3";
+    /// The same GCM IV in two tokens.
+    AUDIT_GCM_IV_REUSED = "audit.gcm_iv_reused", Error, Iadvize,
+        "JWEs of one sender have the same AES-GCM IV; under one content key this is nonce reuse, which breaks GCM (it leaks the XOR of the plaintexts and lets anyone forge the tag)",
+        "let the JOSE library draw a fresh random 12-byte IV for every JWE; never a fixed or counter IV shared by restarts",
+        "NIST SP 800-38D §8; RFC 7518 §5.3";
+    /// Lifetimes that differ between tokens.
+    AUDIT_LIFETIME_VARIES = "audit.lifetime_varies", Warning, Both,
+        "the tokens' lifetimes (exp - iat) differ from one token to the next",
+        "set exp from iat with one fixed lifetime (iat + 60 for iAdvize, at most iat + 300 for Moveo), both from one reading of the clock",
+        "RFC 7519 §4.1.4 and §4.1.6";
+    /// Lifetimes over the profile's.
+    AUDIT_LIFETIME_LONG = "audit.lifetime_long", Warning, Both,
+        "some tokens live longer (exp - iat) than the profile allows or recommends",
+        "set exp to at most iat + 60 for iAdvize, iat + 300 for Moveo",
+        "iAdvize, Signature and Encryption Detailed Process; Moveo.AI, User authentication: Authenticating Users";
+    /// The sender's clock differs from the harness's.
+    AUDIT_CLOCK_SKEW = "audit.clock_skew", Warning, Both,
+        "the minting command's iat is seconds away from the time it ran: the sender's clock is off",
+        "synchronise the minting server's clock (NTP: chrony, systemd-timesyncd), and take iat from the clock when minting, not from a cached value",
+        "RFC 7519 §4.1.6";
+    /// A minting run that gave no token.
+    AUDIT_MINT_FAILED = "audit.mint_failed", Error, Both,
+        "a run of the minting command printed no token (it failed, timed out or printed too much)",
+        "make the command print exactly one token on one line and exit 0 every time; its error output is shown",
+        "jose-harness audit --mint";
     /// exp missing.
     CLAIMS_EXP_MISSING = "claims.exp.missing", Error, Both,
         "the claims have no exp",
@@ -459,9 +519,29 @@ rules! {
         "RSA-encrypt the raw 16 IV bytes, not their base64 or hex text",
         MOVEO_DOC;
     /// An all-zero IV.
-    MOVEO_AES_IV_ZERO = "moveo.aes.iv_zero", Warning, Moveo,
+    MOVEO_AES_IV_ZERO = "moveo.aes.iv_zero", Error, Moveo,
         "the IV is all zeros: a static IV makes equal contexts give equal ciphertexts",
         "draw 16 fresh random bytes per token (crypto.randomBytes(16), os.urandom(16))",
+        MOVEO_DOC;
+    /// The AES key of a published sample.
+    MOVEO_AES_KEY_PUBLISHED = "moveo.aes.key_published", Error, Moveo,
+        "the AES key is one printed in public documentation (the vendor's sample code): anyone can decrypt the context",
+        "draw a fresh random 32-byte key for every token (Node crypto.randomBytes(32), Python os.urandom(32), Java SecureRandom, PHP random_bytes(32), .NET RandomNumberGenerator.GetBytes(32), Go crypto/rand.Read, Ruby SecureRandom.random_bytes(32)); never copy a sample's key",
+        MOVEO_DOC;
+    /// The IV of a published sample.
+    MOVEO_AES_IV_PUBLISHED = "moveo.aes.iv_published", Error, Moveo,
+        "the IV is one printed in public documentation (the vendor's sample code): a fixed IV known to everyone",
+        "draw 16 fresh random bytes per token for the IV (crypto.randomBytes(16), os.urandom(16), SecureRandom, random_bytes(16), RandomNumberGenerator.GetBytes(16), crypto/rand.Read, SecureRandom.random_bytes(16))",
+        MOVEO_DOC;
+    /// An AES key that is printable text.
+    MOVEO_AES_KEY_PRINTABLE = "moveo.aes.key_printable", Warning, Moveo,
+        "the AES key is all printable ASCII: a password or a string literal, not random bytes (about 6.5 bits of entropy per byte at most, and usually a fixed value)",
+        "draw the key's bytes from a secure random generator (Node crypto.randomBytes(32), Python os.urandom(32), Java SecureRandom, PHP random_bytes(32), .NET RandomNumberGenerator.GetBytes(32), Go crypto/rand.Read, Ruby SecureRandom.random_bytes(32)), not from a string",
+        MOVEO_DOC;
+    /// An IV that is printable text.
+    MOVEO_AES_IV_PRINTABLE = "moveo.aes.iv_printable", Warning, Moveo,
+        "the IV is all printable ASCII: a string literal, not random bytes, so likely the same in every token",
+        "draw 16 random bytes per token (Node crypto.randomBytes(16), Python os.urandom(16), Java SecureRandom, PHP random_bytes(16), .NET RandomNumberGenerator.GetBytes(16), Go crypto/rand.Read, Ruby SecureRandom.random_bytes(16))",
         MOVEO_DOC;
     /// Ciphertext of an impossible length.
     MOVEO_CONTEXT_LENGTH = "moveo.context.length", Error, Moveo,

@@ -63,6 +63,10 @@ MAX_USER_ID_CHARS = 255
 IADVIZE_USER_ID = "https://iadvize.com/userId"
 IADVIZE_VISITOR_DATA = "https://iadvize.com/visitorData"
 MOVEO_CONTEXT_CLAIMS = ("context", "encryption_key", "init_vector")
+# The AES key and IV printed in Moveo's sample code (its keyBase64 and
+# ivBase64): a token made with them can be read by anyone.
+PUBLISHED_AES_KEY = b"(H+MbQeThWmZq4t7w!z%C&F)J@NcRfUj"
+PUBLISHED_IV = b"*F-JaNdRgUkXp2s5"
 
 JWE_HEADER = {"alg": "RSA-OAEP-256", "enc": "A256GCM", "cty": "JWT"}
 IADVIZE_JWS_HEADER = {"alg": "RS256"}
@@ -406,6 +410,14 @@ def decrypt_moveo_context(claims, keys):
         raise Reject("moveo.aes.key_length", f"the AES key is {len(aes_key)} bytes, not 16 or 32")
     if len(iv) != 16:
         raise Reject("moveo.aes.iv_length", f"the IV is {len(iv)} bytes, not 16")
+    # Secrets that are not secret: a zero IV, and the AES key and IV of
+    # Moveo's sample code (harness/data/published.json), known to everyone.
+    if iv == bytes(16):
+        raise Reject("moveo.aes.iv_zero", "the IV is 16 zero bytes")
+    if aes_key == PUBLISHED_AES_KEY:
+        raise Reject("moveo.aes.key_published", "the AES key is the one in Moveo's sample code")
+    if iv == PUBLISHED_IV:
+        raise Reject("moveo.aes.iv_published", "the IV is the one in Moveo's sample code")
     if not ciphertext or len(ciphertext) % 16 != 0:
         raise Reject("moveo.context.length", f"the ciphertext is {len(ciphertext)} bytes")
     decryptor = Cipher(algorithms.AES(aes_key), modes.CBC(iv)).decryptor()

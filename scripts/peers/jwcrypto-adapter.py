@@ -214,6 +214,11 @@ def consume(request):
             common.require_key_size(decrypt_pyca, "recipient (decryption) key")
             # check_claims=False: the JWE's plaintext is the inner JWS, not
             # claims.
+            # jwcrypto takes any 12-byte IV; a fixed one (all zeros) is
+            # refused here.
+            segments = token.split(".")
+            if len(segments) == 5 and segments[2] and set(segments[2]) == {"A"}:
+                raise Reject("jwe.iv.zero", "the JWE IV is all zeros: a fixed GCM nonce")
             outer = decode(token, decrypt_key, JWE_ALGS, "JWE", False)
             inner = outer.claims  # the plaintext, as text (jwcrypto decodes it as UTF-8)
             if inner.lstrip().startswith("{"):

@@ -336,6 +336,8 @@ def decrypt_jwe(token, decrypt_key):
     require_key_size(decrypt_key, "recipient (decryption) key")
     if len(iv) != 12:
         raise Reject("jwe.iv.length", f"the IV is {len(iv)} bytes, not 12")
+    if iv == bytes(len(iv)):
+        raise Reject("jwe.iv.zero", "the IV is all zeros: a fixed GCM nonce")
     if len(tag) != 16:
         raise Reject("jwe.tag.length", f"the tag is {len(tag)} bytes, not 16")
     if len(encrypted_key) != key_bytes(decrypt_key):

@@ -54,6 +54,7 @@ impl TokenCheck<'_, '_> {
             return;
         };
         self.key_size(key.public().bits(), "recipient key");
+        self.key_secrets(key.public(), "recipient key");
         match signature {
             Signature::Valid => {}
             Signature::Invalid => {
@@ -157,6 +158,7 @@ impl TokenCheck<'_, '_> {
         ) else {
             return;
         };
+        self.context_secrets(&aes_key, &iv, context);
         if iv.iter().all(|b| *b == 0) {
             self.add(r::MOVEO_AES_IV_ZERO, "the IV is 16 zero bytes");
         }

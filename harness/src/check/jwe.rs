@@ -68,6 +68,7 @@ impl TokenCheck<'_, '_> {
             return;
         };
         self.key_size(key.public().bits(), "recipient key");
+        self.key_secrets(key.public(), "recipient key");
         let Some(plan) = plan else {
             self.not_checked(
                 "JWE decryption, inner signature and claims",
@@ -88,6 +89,7 @@ impl TokenCheck<'_, '_> {
             ciphertext,
             tag,
         };
+        self.jwe_secrets(key, &parts);
         let Some(plaintext) = self.jwe_decrypt(key, &jwe, &parts, plan) else {
             return;
         };

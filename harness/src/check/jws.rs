@@ -82,6 +82,7 @@ impl TokenCheck<'_, '_> {
             return Signature::Unchecked;
         };
         self.key_size(key.bits(), "customer key");
+        self.key_secrets(key, "customer key");
         let Some(signature) = signature else {
             return Signature::Invalid;
         };
@@ -158,6 +159,7 @@ impl TokenCheck<'_, '_> {
                     };
                     self.confirmed(rule, mistake, format!("{detail}; {header}"));
                 } else {
+                    self.published_signer(input.as_bytes(), signature);
                     self.add(
                         r::JWS_SIGNATURE_INVALID,
                         format!(

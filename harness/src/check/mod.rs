@@ -27,7 +27,10 @@ mod context;
 mod decode;
 mod jwe;
 mod jws;
+mod secrets;
 mod trials;
+
+pub use secrets::{Print, SecretPrints};
 
 /// Everything a check needs besides the token.
 #[derive(Debug, Clone, Copy)]
@@ -48,9 +51,22 @@ pub struct CheckOptions<'a> {
 
 /// Checks one token.
 pub fn check(token: &str, options: &CheckOptions<'_>) -> Report {
+    checked(token, options, false).0
+}
+
+/// Checks one token, and keeps the fingerprints of its secrets (AES key,
+/// IVs, content key, context ciphertext) for comparing it with others of
+/// the same sender. Costs one more RSA decryption for an iAdvize token.
+pub fn check_with_prints(token: &str, options: &CheckOptions<'_>) -> (Report, SecretPrints) {
+    checked(token, options, true)
+}
+
+fn checked(token: &str, options: &CheckOptions<'_>, prints: bool) -> (Report, SecretPrints) {
     let mut checking = TokenCheck {
         o: options,
         raw: backend::primitives_of(options.backend),
+        prints_wanted: prints,
+        prints: SecretPrints::default(),
         report: Report {
             profile: options.profile,
             verdict: Verdict::Pass,
@@ -81,7 +97,7 @@ pub fn check(token: &str, options: &CheckOptions<'_>) -> Report {
             Profile::Moveo => checking.moveo(token),
         }
     }
-    let mut report = checking.report;
+    let (mut report, prints) = (checking.report, checking.prints);
     report.explain_by_rules();
     report.verdict = if report.count(Severity::Error) > 0 {
         Verdict::Fail
@@ -90,7 +106,7 @@ pub fn check(token: &str, options: &CheckOptions<'_>) -> Report {
     } else {
         Verdict::Pass
     };
-    report
+    (report, prints)
 }
 
 /// Whether a signature was verified.
@@ -106,6 +122,9 @@ enum Signature {
 struct TokenCheck<'a, 'o> {
     o: &'a CheckOptions<'o>,
     raw: WithReference<'o>,
+    /// Whether to fingerprint the secrets (`audit`), and the fingerprints.
+    prints_wanted: bool,
+    prints: SecretPrints,
     report: Report,
 }
 

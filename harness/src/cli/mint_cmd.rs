@@ -44,6 +44,16 @@ pub struct GenerateArgs {
     /// moveo: AES key size for the context.
     #[arg(long, value_parser = ["128", "256"], default_value = "256")]
     aes_bits: String,
+    /// moveo: use this AES key (standard base64 of 16 or 32 bytes) instead
+    /// of random bytes, as a sender that hard-codes its key does: to
+    /// reproduce that mistake (`check` fails such tokens), never for real
+    /// tokens.
+    #[arg(long, value_name = "BASE64")]
+    aes_key: Option<String>,
+    /// moveo: use this IV (standard base64 of 16 bytes) instead of random
+    /// bytes; the same warning as --aes-key.
+    #[arg(long, value_name = "BASE64")]
+    aes_iv: Option<String>,
     /// Mint as if the time were this (seconds since the epoch).
     #[arg(long, value_name = "UNIX")]
     now: Option<i64>,
@@ -116,7 +126,26 @@ pub fn run_mint(args: GenerateArgs) -> Result<ExitCode> {
                 .map(|c| read_object_arg(c, "--context"))
                 .transpose()?
                 .map(Value::Object);
-            let aes_len = if args.aes_bits == "128" { 16 } else { 32 };
+            let fixed_secret = |text: &Option<String>, what: &str, sizes: &[usize]| {
+                text.as_deref()
+                    .map(|t| {
+                        jose_harness::jose::b64::decode(
+                            t,
+                            jose_harness::jose::b64::Dialect::Standard,
+                        )
+                        .strict()
+                        .filter(|b| sizes.contains(&b.len()))
+                        .ok_or_else(|| anyhow!("{what} must be standard base64 of {sizes:?} bytes"))
+                    })
+                    .transpose()
+            };
+            let fixed_key = fixed_secret(&args.aes_key, "--aes-key", &[16, 32])?;
+            let fixed_iv = fixed_secret(&args.aes_iv, "--aes-iv", &[16])?;
+            let aes_len = match &fixed_key {
+                Some(key) => key.len(),
+                None if args.aes_bits == "128" => 16,
+                None => 32,
+            };
             let recipient = match &context {
                 Some(_) => Some(encrypt_key.ok_or_else(|| {
                     anyhow!("--context needs --encrypt-key: the recipient's (Moveo's) public key")
@@ -128,7 +157,18 @@ pub fn run_mint(args: GenerateArgs) -> Result<ExitCode> {
                     .as_ref()
                     .zip(recipient)
                     .map(|(object, recipient)| (object, recipient, aes_len));
-                Ok(mint::moveo(backend, claims, with_context, sign_key, rng)?)
+                let fixed = mint::Fixed {
+                    key: fixed_key.as_deref(),
+                    iv: fixed_iv.as_deref(),
+                };
+                Ok(mint::moveo_fixed(
+                    backend,
+                    claims,
+                    with_context,
+                    fixed,
+                    sign_key,
+                    rng,
+                )?)
             })
         }
     };

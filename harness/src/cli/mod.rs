@@ -15,6 +15,7 @@ use clap::{Parser, Subcommand};
 use jose_harness::findings::Verdict;
 
 mod args;
+mod audit_cmd;
 mod check_batch;
 mod check_cmd;
 mod decode_cmd;
@@ -86,6 +87,10 @@ enum Command {
     /// the known quirks.
     #[command(after_help = report_cmd::REPORT_HELP)]
     Report(report_cmd::ReportArgs),
+    /// Judge a set of tokens from one sender: each token, then the set
+    /// (secrets reused across tokens, lifetimes, the sender's clock).
+    #[command(after_help = audit_cmd::AUDIT_HELP)]
+    Audit(audit_cmd::AuditArgs),
 }
 
 /// Parses the command line and runs the command.
@@ -100,6 +105,7 @@ pub fn parse_and_run() -> Result<ExitCode> {
         Command::Interop(args) => interop_cmd::run_interop(args),
         Command::Vectors(command) => vectors_cmd::run_vectors(command),
         Command::Report(args) => report_cmd::run_report(args),
+        Command::Audit(args) => audit_cmd::run_audit(args),
     }
 }
 

@@ -143,7 +143,7 @@ pub fn write_decoded_text(
 pub fn write_demo_token(profile: Profile, token: &str, out: &mut dyn Write) -> io::Result<()> {
     writeln!(
         out,
-        "=== {} token minted with the bundled TEST keys (vectors/keys/) ===\n{token}\n",
+        "=== {} token minted with keys generated for this run ===\n{token}\n",
         profile.as_str()
     )
 }

@@ -100,11 +100,40 @@ pub fn context(
     aes_key_len: usize,
     rng: &mut HarnessRng,
 ) -> Result<ContextClaims, CryptoFailure> {
+    context_fixed(
+        backend,
+        recipient,
+        plaintext,
+        aes_key_len,
+        Fixed::default(),
+        rng,
+    )
+}
+
+/// [`context`], with the key or IV fixed (the random bytes are drawn all
+/// the same, so the rest of a seeded run does not change).
+pub fn context_fixed(
+    backend: &dyn Backend,
+    recipient: &PublicKey,
+    plaintext: &[u8],
+    aes_key_len: usize,
+    fixed: Fixed<'_>,
+    rng: &mut HarnessRng,
+) -> Result<ContextClaims, CryptoFailure> {
     let mut key = Zeroizing::new(vec![0u8; aes_key_len]);
     rng.fill_bytes(&mut key);
     // The IV is a secret here too: it travels RSA-encrypted.
     let mut iv = Zeroizing::new([0u8; 16]);
     rng.fill_bytes(iv.as_mut_slice());
+    if let Some(fixed) = fixed.key {
+        key = Zeroizing::new(fixed.to_vec());
+    }
+    if let Some(fixed) = fixed.iv {
+        if fixed.len() != iv.len() {
+            return Err(CryptoFailure::IvLength(fixed.len()));
+        }
+        iv.copy_from_slice(fixed);
+    }
     let ciphertext = backend.aes_cbc_encrypt(&key, iv.as_slice(), plaintext)?;
     Ok(ContextClaims {
         context: b64::encode_std(&ciphertext),
@@ -167,11 +196,35 @@ pub fn moveo(
     customer: &PrivateKey,
     rng: &mut HarnessRng,
 ) -> Result<String, CryptoFailure> {
+    moveo_fixed(backend, claims, context, Fixed::default(), customer, rng)
+}
+
+/// An AES key or IV a sender hard-codes instead of drawing it per token
+/// (`generate --aes-key`, `--aes-iv`): to reproduce that mistake in tests
+/// and demos, never for real tokens.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Fixed<'a> {
+    /// The AES key (16 or 32 bytes), instead of random bytes.
+    pub key: Option<&'a [u8]>,
+    /// The IV (16 bytes), instead of random bytes.
+    pub iv: Option<&'a [u8]>,
+}
+
+/// [`moveo`], with the context's key or IV fixed.
+pub fn moveo_fixed(
+    backend: &dyn Backend,
+    claims: &Map<String, Value>,
+    context: Option<(&Value, &PublicKey, usize)>,
+    fixed: Fixed<'_>,
+    customer: &PrivateKey,
+    rng: &mut HarnessRng,
+) -> Result<String, CryptoFailure> {
     let mut claims = claims.clone();
     if let Some((object, recipient, aes_key_len)) = context {
         let plaintext =
             serde_json::to_vec(object).map_err(|e| CryptoFailure::Other(e.to_string()))?;
-        self::context(backend, recipient, &plaintext, aes_key_len, rng)?.insert_into(&mut claims);
+        context_fixed(backend, recipient, &plaintext, aes_key_len, fixed, rng)?
+            .insert_into(&mut claims);
     }
     let payload = serde_json::to_vec(&claims).map_err(|e| CryptoFailure::Other(e.to_string()))?;
     jws_rs256(backend, customer, MOVEO_JWS_HEADER.as_bytes(), &payload)

@@ -335,6 +335,15 @@ export function decryptContext(claims, rsaDecrypt) {
     }
     throw new Reject('moveo.aes.iv_length', `the IV is ${iv.length} bytes, not 16`);
   }
+  // Secrets that are not secret: a zero IV, and the AES key and IV of
+  // Moveo's sample code (harness/data/published.json), known to everyone.
+  if (iv.equals(Buffer.alloc(16))) throw new Reject('moveo.aes.iv_zero', 'the IV is 16 zero bytes');
+  if (key.equals(Buffer.from('(H+MbQeThWmZq4t7w!z%C&F)J@NcRfUj'))) {
+    throw new Reject('moveo.aes.key_published', "the AES key is the one in Moveo's sample code");
+  }
+  if (iv.equals(Buffer.from('*F-JaNdRgUkXp2s5'))) {
+    throw new Reject('moveo.aes.iv_published', "the IV is the one in Moveo's sample code");
+  }
   if (ciphertext.length === 0 || ciphertext.length % 16 !== 0) {
     throw new Reject('moveo.context.length', `the ciphertext is ${ciphertext.length} bytes, not a whole number of 16-byte blocks`);
   }

@@ -273,6 +273,9 @@ async function consume(request, profile) {
     // The keys are checked before the token is read (BadRequest first).
     const decryptKey = await joseKey(keys, 'decrypt', 'RSA-OAEP-256');
     const token = requireToken(request);
+    // jose takes any 12-byte IV; a fixed one (all zeros) is refused here.
+    const ivSegment = token.split('.')[2];
+    if (ivSegment && /^A+$/.test(ivSegment)) throw new Reject('jwe.iv.zero', 'the JWE IV is all zeros: a fixed GCM nonce');
     const { plaintext } = await viaJose('jwe', token, () => jose.compactDecrypt(token, decryptKey, JWE_OPTIONS)).catch(
       (err) => {
         // Only to name the rule: jose refuses a JWS as "Invalid Compact JWE".

@@ -458,6 +458,32 @@ Published {
     /// a context that is not base64 at all
     "moveo.context.not_base64", MOVEO, r::MOVEO_CONTEXT_BASE64;
         |m| m.context_with(|c| c.texts = |t| t.context = "%%% not base64 %%%".into());
+    /// the AES key and IV of the vendor's sample code (printed in its documentation)
+    "moveo.context.sample_key_and_iv", MOVEO, r::MOVEO_AES_KEY_PUBLISHED, also [r::MOVEO_AES_IV_PUBLISHED];
+        |m| {
+            let published = crate::published::all();
+            let (Some(key), Some(iv)) = (published.aes_keys.first(), published.ivs.first()) else {
+                return Err(other("no published AES key and IV"));
+            };
+            m.context_with(|c| { c.key = Some(key.bytes()); c.iv = Some(iv.bytes()); })
+        };
+    /// an AES key that is a 32-character password, not random bytes
+    "moveo.context.key_printable", MOVEO, r::MOVEO_AES_KEY_PRINTABLE;
+        |m| m.context_with(|c| { c.key_len = 32; c.key = Some(b"correct horse battery staple 123"); });
+    /// an IV that is a 16-character string literal, not random bytes
+    "moveo.context.iv_printable", MOVEO, r::MOVEO_AES_IV_PRINTABLE;
+        |m| m.context_with(|c| c.iv = Some(b"my-fixed-iv-1234"));
+    /// signed with the RFC 7515 Appendix A.2 example key, whose private half is in the RFC
+    "jws.signature.rfc7515_a2_key", BOTH, r::KEY_PUBLISHED, also [r::JWS_SIGNATURE_INVALID];
+        |m| {
+            let key = crate::published::rsa_key_named("RFC 7515")
+                .and_then(|k| k.private.clone())
+                .ok_or_else(|| other("the RFC 7515 A.2 key is not listed"))?;
+            m.jws_with(&header(m, "RS256"), move |_, input| producer().rs256_sign(&key, input))
+        };
+    /// a JWE whose 12-byte GCM IV is all zeros (a fixed nonce)
+    "jwe.iv.zero", IADVIZE, r::JWE_IV_ZERO;
+        |m| m.jwe_transformed_iv(IADVIZE_JWE_HEADER, 12, true, |jws| Ok(jws.to_vec()));
     /// key and IV encrypted with RSA-OAEP-SHA256 under the label "orders" (Go's crypto/rsa example)
     "moveo.context.oaep_label", MOVEO, r::MOVEO_RSA_OAEP_LABEL, cause mistakes::RSA_OAEP_LABEL;
         |m| m.context_with(|c| c.scheme = RsaScheme::OaepSha256Label("orders"));
@@ -852,6 +878,14 @@ RuleTests {
         |m| {
             let key = m.other.clone();
             m.jws_with(&header(m, "RS256"), move |_, input| producer().rs256_sign(&key, input))
+        };
+    /// the IV of the vendor's sample code under a fresh random key
+    "moveo.context.sample_iv", MOVEO, r::MOVEO_AES_IV_PUBLISHED;
+        |m| {
+            let Some(iv) = crate::published::all().ivs.first() else {
+                return Err(other("no published IV"));
+            };
+            m.context_with(|c| c.iv = Some(iv.bytes()))
         };
 }
 }
