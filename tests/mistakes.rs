@@ -240,3 +240,39 @@ fn a_local_clock_is_a_likely_cause_on_the_expired_finding() {
         "{cause:?}"
     );
 }
+
+/// No valid vector gets a cause: diagnosis runs only after a failure, and
+/// a valid token has none (its only finding is the TEST-key warning).
+#[test]
+fn no_valid_vector_gets_a_cause() {
+    let files = jose_harness::vectors::load_dir(&vectors_dir()).expect("the vectors load");
+    let mut checked = 0;
+    for (_, file) in files.iter().filter(|(_, f)| f.group == "valid") {
+        let profile = Profile::from_name(&file.profile).expect("a known profile");
+        for v in &file.tests {
+            let name = |k: &str| k.trim_end_matches("-test").to_owned();
+            let verify = private(&name(&v.keys.verify));
+            let decrypt = private(&name(&v.keys.decrypt));
+            let report = jose_harness::check::check(
+                &v.token,
+                &jose_harness::check::CheckOptions {
+                    profile,
+                    verify_key: Some(verify.public()),
+                    decrypt_key: Some(&decrypt),
+                    now: v.now,
+                    limits: jose_harness::jose::Limits::default(),
+                    backend: reference(),
+                },
+            );
+            assert_eq!(report.causes().count(), 0, "{}: {:?}", v.id, report.ids());
+            assert_eq!(
+                report.count(jose_harness::rules::Severity::Error),
+                0,
+                "{}",
+                v.id
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 20, "only {checked} valid vectors");
+}
