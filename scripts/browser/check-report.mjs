@@ -170,8 +170,11 @@ try {
     check(cells === data.matrix.cells.length, `the heat maps have ${cells} cells, the matrix ${data.matrix.cells.length}`);
     log(`interop heat map: ${cells} cells`);
   }
-  const rules = await page.$$eval("#rules-body tbody tr", (trs) => trs.length);
+  const rules = await page.$$eval("#rules-body table.rules tbody tr", (trs) => trs.length);
   check(rules === data.rules.length, `the rules catalogue shows ${rules} of ${data.rules.length} rules`);
+  const mistakes = await page.$$eval("#rules-body table.mistakes tbody tr", (trs) => trs.length);
+  check(mistakes === data.mistakes.length, `the mistakes catalogue shows ${mistakes} of ${data.mistakes.length} mistakes`);
+  log(`rules catalogue: ${rules} rules, ${mistakes} mistakes`);
 
   // Screenshots: the vectors with the detail open, then the summary.
   await page.evaluate(() => document.getElementById("vectors").scrollIntoView({ block: "start" }));
