@@ -24,6 +24,7 @@ pub mod jsonwebtoken;
 pub mod keycache;
 pub mod openssl;
 pub mod reference;
+pub mod unpad;
 
 /// The content key length of A256GCM, the profile's JWE content encryption.
 pub const A256GCM_KEY_LEN: usize = 32;

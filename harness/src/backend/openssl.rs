@@ -46,6 +46,7 @@ use rsa::BigUint;
 use zeroize::Zeroizing;
 
 use super::keycache::{private_identity, public_identity, KeyCache};
+use super::unpad;
 use super::{
     pss_salt_lengths, Backend, Capabilities, CryptoFailure, JweParts, Primitives, RsaScheme,
     A256GCM_KEY_LEN, GCM_IV_LEN, GCM_TAG_LEN,
@@ -265,12 +266,13 @@ impl Backend for Openssl {
 /// the OAEP variants, GCM, HMAC and PS256, all through OpenSSL. Forging
 /// primitives (which take the caller's RNG) are left to the reference.
 ///
-/// PKCS#1 v1.5 decryption is unsupported here on purpose: OpenSSL 3.2 and
-/// later answer a bad v1.5 padding with a synthetic message (implicit
-/// rejection, the Marvin countermeasure), which the `openssl` crate cannot
-/// switch off, so "it decrypts with PKCS#1 v1.5" could not be told from
-/// "it is garbage". [`super::primitives_of`] hands that one to the
-/// reference.
+/// PKCS#1 v1.5 and OAEP under a label are read by hand from the raw RSA
+/// block ([`super::unpad`]): OpenSSL 3.2 and later answer a bad v1.5
+/// padding with a synthetic message (implicit rejection, the Marvin
+/// countermeasure), which the `openssl` crate cannot switch off, so "it
+/// decrypts with PKCS#1 v1.5" could not be told from "it is garbage"
+/// through its v1.5 decryption. One OpenSSL private-key operation costs a
+/// fraction of the reference's.
 impl Primitives for Openssl {
     fn rsa_decrypt(
         &self,
@@ -284,10 +286,11 @@ impl Primitives for Openssl {
             }
             RsaScheme::OaepSha1 => (Md::sha1(), Md::sha1()),
             RsaScheme::OaepSha256Mgf1Sha1 => (Md::sha256(), Md::sha1()),
+            // OpenSSL's PKCS#1 v1.5 decryption rejects implicitly (a
+            // random message, never an error), so read the raw block.
             RsaScheme::Pkcs1v15 => {
-                return Err(CryptoFailure::Unsupported(
-                    "PKCS#1 v1.5 decryption without implicit rejection",
-                ))
+                let em = raw_private_decrypt(key, ciphertext)?;
+                return unpad::pkcs1v15(&em).ok_or(CryptoFailure::RsaDecrypt);
             }
             RsaScheme::OaepSha256Label(_) => {
                 return Err(CryptoFailure::Unsupported("OAEP with a label"))
@@ -308,6 +311,16 @@ impl Primitives for Openssl {
             Ok(out)
         };
         decrypt().map_err(|_| CryptoFailure::RsaDecrypt)
+    }
+
+    fn rsa_oaep256_labelled(
+        &self,
+        key: &PrivateKey,
+        ciphertext: &[u8],
+        labels: &[&str],
+    ) -> Result<(Option<usize>, Zeroizing<Vec<u8>>), CryptoFailure> {
+        let em = raw_private_decrypt(key, ciphertext)?;
+        unpad::oaep256_labelled(&em, labels)
     }
 
     fn gcm_decrypt(
@@ -485,6 +498,32 @@ fn with_cipher<R, const N: usize>(
 }
 
 /// A new context on OpenSSL's copy of `key`.
+/// The raw RSA block of `ciphertext` (no padding removed), for the
+/// diagnosis's own decoding of the paddings mistaken senders use.
+fn raw_private_decrypt(
+    key: &PrivateKey,
+    ciphertext: &[u8],
+) -> Result<Zeroizing<Vec<u8>>, CryptoFailure> {
+    let size = key.public().size();
+    if ciphertext.len() != size {
+        return Err(CryptoFailure::RsaDecrypt);
+    }
+    let decrypt = || -> Result<Zeroizing<Vec<u8>>, ErrorStack> {
+        let mut ctx = private_ctx(key)?;
+        ctx.decrypt_init()?;
+        ctx.set_rsa_padding(Padding::NONE)?;
+        let mut out = Zeroizing::new(vec![0u8; size]);
+        let len = ctx.decrypt(ciphertext, Some(&mut out))?;
+        out.truncate(len);
+        Ok(out)
+    };
+    let block = decrypt().map_err(|_| CryptoFailure::RsaDecrypt)?;
+    // Left-pad to the key's size, as the block is an integer mod n.
+    let mut em = Zeroizing::new(vec![0u8; size.saturating_sub(block.len())]);
+    em.extend_from_slice(&block);
+    Ok(em)
+}
+
 fn private_ctx(key: &PrivateKey) -> Result<PkeyCtx<Private>, ErrorStack> {
     let pkey = private_pkey(key)?;
     PkeyCtx::new(&pkey)

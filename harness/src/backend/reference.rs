@@ -24,6 +24,7 @@ use sha1::Sha1;
 use sha2::{Digest, Sha256, Sha384, Sha512};
 use zeroize::Zeroizing;
 
+use super::unpad;
 use super::{
     Backend, Capabilities, CryptoFailure, JweParts, Primitives, A256GCM_KEY_LEN, GCM_IV_LEN,
     GCM_TAG_LEN,
@@ -133,18 +134,8 @@ impl Backend for Reference {
         protected_b64: &str,
         parts: &JweParts,
     ) -> Result<Zeroizing<Vec<u8>>, CryptoFailure> {
-        let cek = rsa_decrypt(key, RsaScheme::OaepSha256, &parts.encrypted_key)
-            .ok_or(CryptoFailure::RsaDecrypt)?;
-        if cek.len() != A256GCM_KEY_LEN {
-            return Err(CryptoFailure::KeyLength(cek.len()));
-        }
-        gcm_decrypt(
-            &cek,
-            &parts.iv,
-            protected_b64.as_bytes(),
-            &parts.ciphertext,
-            &parts.tag,
-        )
+        let cek = rsa_decrypt(key, RsaScheme::OaepSha256, &parts.encrypted_key);
+        jwe_content_decrypt(cek.as_ref().map(|c| c.as_slice()), protected_b64, parts)
     }
 
     fn rsa_oaep256_encrypt(
@@ -356,48 +347,30 @@ impl Primitives for Reference {
         }
         let mut em = Zeroizing::new(vec![0u8; k]);
         em[k - bytes.len()..].copy_from_slice(&bytes);
-        let (label_hash, message) = oaep_sha256_decode(&em).ok_or(CryptoFailure::RsaDecrypt)?;
-        if label_hash == Sha256::digest(b"").as_slice() {
-            return Err(CryptoFailure::RsaDecrypt);
-        }
-        let which = labels
-            .iter()
-            .position(|l| Sha256::digest(l.as_bytes()).as_slice() == label_hash.as_slice());
-        Ok((which, message))
+        unpad::oaep256_labelled(&em, labels)
     }
 }
 
-/// EME-OAEP decoding with SHA-256 and MGF1-SHA-256 (RFC 8017 §7.1.2 step
-/// 3), except that the label hash is returned instead of compared: the
-/// hash the block carries, and the message.
-fn oaep_sha256_decode(em: &[u8]) -> Option<([u8; 32], Zeroizing<Vec<u8>>)> {
-    const H: usize = 32;
-    if em.len() < 2 * H + 2 || em[0] != 0 {
-        return None;
+/// The reference's JWE decryption after its RSA step: `cek` is what
+/// RSA-OAEP-256 gave for the encrypted key (`None`: it did not decrypt).
+/// [`Reference`]'s `jwe_decrypt` is this after [`rsa_decrypt`]; the fuzz
+/// targets call it with a content key they remembered.
+pub fn jwe_content_decrypt(
+    cek: Option<&[u8]>,
+    protected_b64: &str,
+    parts: &JweParts,
+) -> Result<Zeroizing<Vec<u8>>, CryptoFailure> {
+    let cek = cek.ok_or(CryptoFailure::RsaDecrypt)?;
+    if cek.len() != A256GCM_KEY_LEN {
+        return Err(CryptoFailure::KeyLength(cek.len()));
     }
-    let (masked_seed, masked_db) = em[1..].split_at(H);
-    let mut seed = Zeroizing::new(masked_seed.to_vec());
-    xor_mgf1(&mut seed, masked_db);
-    let mut db = Zeroizing::new(masked_db.to_vec());
-    xor_mgf1(&mut db, &seed);
-    let mut label_hash = [0u8; H];
-    label_hash.copy_from_slice(&db[..H]);
-    let rest = &db[H..];
-    let start = rest.iter().position(|b| *b != 0)?;
-    (rest[start] == 1).then(|| (label_hash, Zeroizing::new(rest[start + 1..].to_vec())))
-}
-
-/// XORs `out` with MGF1-SHA-256 of `seed`.
-fn xor_mgf1(out: &mut [u8], seed: &[u8]) {
-    for (counter, chunk) in out.chunks_mut(32).enumerate() {
-        let mask = Sha256::new()
-            .chain_update(seed)
-            .chain_update((counter as u32).to_be_bytes())
-            .finalize();
-        for (o, m) in chunk.iter_mut().zip(mask) {
-            *o ^= m;
-        }
-    }
+    gcm_decrypt(
+        cek,
+        &parts.iv,
+        protected_b64.as_bytes(),
+        &parts.ciphertext,
+        &parts.tag,
+    )
 }
 
 /// The profile's JWE parts, or a wrong variant of them: see

@@ -27,6 +27,7 @@ use crate::testkeys;
 
 mod crypto;
 mod impls;
+mod memo;
 mod model;
 mod oracle;
 mod parsers;

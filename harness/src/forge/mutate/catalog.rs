@@ -12,8 +12,8 @@
 use serde_json::{json, Map, Value};
 
 use super::{
-    deflate, header, non_canonical_tail, other, producer, raw, Mutation, Reach, SecretText, BOTH,
-    IADVIZE, MOVEO,
+    deflate, header, non_canonical_tail, other, producer, raw, signer, Mutation, Reach, SecretText,
+    BOTH, IADVIZE, MOVEO,
 };
 use crate::backend::{Primitives, RsaScheme};
 use crate::forge::mint::{self, IADVIZE_JWE_HEADER};
@@ -44,7 +44,7 @@ Published {
     "jws.signature.other_key", BOTH, r::JWS_SIGNATURE_INVALID;
         |m| {
             let key = m.other.clone();
-            m.jws_with(&header(m, "RS256"), move |_, input| producer().rs256_sign(&key, input))
+            m.jws_with(&header(m, "RS256"), move |_, input| signer().rs256_sign(&key, input))
         };
     /// signed by another key that the header offers as `jwk` (never pick a key from the token)
     "jws.header.jwk_attacker", BOTH, r::JWS_SIGNATURE_INVALID, also [r::JOSE_KEY_IN_HEADER];
@@ -52,7 +52,7 @@ Published {
             let mut h = serde_json::from_str::<Map<String, Value>>(&header(m, "RS256")).unwrap_or_default();
             h.insert("jwk".into(), crate::keys::public_jwk(m.other.public()));
             let key = m.other.clone();
-            m.jws_with(&Value::Object(h).to_string(), move |_, input| producer().rs256_sign(&key, input))
+            m.jws_with(&Value::Object(h).to_string(), move |_, input| signer().rs256_sign(&key, input))
         };
     /// one bit of the signature flipped
     "jws.signature.bitflip", BOTH, r::JWS_SIGNATURE_INVALID;
@@ -127,7 +127,7 @@ Published {
             text.pop();
             text.push_str(&format!(",\"exp\":{}}}", m.now + 86_400 * 365));
             let h = header(m, "RS256");
-            let jws = mint::jws_rs256(producer(), m.customer, h.as_bytes(), text.as_bytes())?;
+            let jws = mint::jws_rs256(signer(), m.customer, h.as_bytes(), text.as_bytes())?;
             m.wrap(&jws)
         };
     /// crit names an extension no receiver knows
@@ -479,7 +479,7 @@ Published {
             let key = crate::published::rsa_key_named("RFC 7515")
                 .and_then(|k| k.private.clone())
                 .ok_or_else(|| other("the RFC 7515 A.2 key is not listed"))?;
-            m.jws_with(&header(m, "RS256"), move |_, input| producer().rs256_sign(&key, input))
+            m.jws_with(&header(m, "RS256"), move |_, input| signer().rs256_sign(&key, input))
         };
     /// a JWE whose 12-byte GCM IV is all zeros (a fixed nonce)
     "jwe.iv.zero", IADVIZE, r::JWE_IV_ZERO;
@@ -569,7 +569,7 @@ Published {
                 let payload = input.split(|b| *b == b'.').nth(1).unwrap_or_default();
                 let text = std::str::from_utf8(payload).unwrap_or_default();
                 let claims = b64::decode(text, b64::Dialect::Url).bytes.unwrap_or_default();
-                producer().rs256_sign(&key, &claims)
+                signer().rs256_sign(&key, &claims)
             })
         };
     /// a PS256 signature under a PS256 header (the library asked for PS256)
@@ -589,7 +589,7 @@ Published {
         |m| {
             let key = m.customer.clone();
             m.jws_with(&header(m, "RS256"), move |_, input| {
-                producer().rs256_sign(&key, input).map(|s| s.iter().flat_map(|b| format!("{b:02x}").into_bytes()).collect())
+                signer().rs256_sign(&key, input).map(|s| s.iter().flat_map(|b| format!("{b:02x}").into_bytes()).collect())
             })
         };
     /// iat and exp an hour behind: a local clock read as UTC (Python datetime.utcnow().timestamp())
@@ -877,7 +877,7 @@ RuleTests {
     "moveo.context.unverified", MOVEO, r::MOVEO_CONTEXT_UNVERIFIED, also [r::JWS_SIGNATURE_INVALID];
         |m| {
             let key = m.other.clone();
-            m.jws_with(&header(m, "RS256"), move |_, input| producer().rs256_sign(&key, input))
+            m.jws_with(&header(m, "RS256"), move |_, input| signer().rs256_sign(&key, input))
         };
     /// the IV of the vendor's sample code under a fresh random key
     "moveo.context.sample_iv", MOVEO, r::MOVEO_AES_IV_PUBLISHED;
