@@ -329,12 +329,15 @@ pub struct JweCase {
     pub plaintext: Vec<u8>,
 }
 
+/// A key's test name and an RSA input: what a remembered result is for.
+type RsaInput = (&'static str, Vec<u8>);
+
 thread_local! {
     static ENCRYPTED: memo::Table<(&'static str, u8, u8), Result<Vec<u8>, CryptoFailure>> =
         Default::default();
-    static DECRYPTED: memo::Table<(&'static str, Vec<u8>), Option<Zeroizing<Vec<u8>>>> =
+    static DECRYPTED: memo::Table<RsaInput, Option<Zeroizing<Vec<u8>>>> =
         Default::default();
-    static SIGNED: memo::Table<(&'static str, Vec<u8>), Result<Vec<u8>, CryptoFailure>> =
+    static SIGNED: memo::Table<RsaInput, Result<Vec<u8>, CryptoFailure>> =
         Default::default();
 }
 
