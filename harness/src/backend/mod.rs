@@ -300,8 +300,8 @@ pub fn pss_salt_lengths(key_bytes: usize) -> [usize; 3] {
 }
 
 /// A backend's primitives, with the reference's for every one it lacks
-/// (call by call: the openssl backend, say, leaves PKCS#1 v1.5 decryption
-/// to the reference).
+/// (call by call: the openssl backend, say, leaves OAEP under one given
+/// label to the reference).
 pub fn primitives_of(backend: &dyn Backend) -> WithReference<'_> {
     WithReference {
         first: backend.primitives(),

@@ -786,8 +786,47 @@ mod tests {
             Openssl.rsa_decrypt(key, RsaScheme::OaepSha1, &[1, 2, 3]),
             Err(CryptoFailure::RsaDecrypt)
         );
-        assert!(matches!(
+        // PKCS#1 v1.5 and labelled OAEP are read from the raw RSA block:
+        // what the reference made decrypts the same, and a block that is
+        // no v1.5 padding is an error, never a synthetic message.
+        let v15 = Reference
+            .rsa_encrypt(
+                key.public(),
+                RsaScheme::Pkcs1v15,
+                b"sixteen byte key",
+                &mut rng,
+            )
+            .expect("encrypts");
+        assert_eq!(
+            Openssl.rsa_decrypt(key, RsaScheme::Pkcs1v15, &v15),
+            Reference.rsa_decrypt(key, RsaScheme::Pkcs1v15, &v15)
+        );
+        assert_eq!(
+            Openssl
+                .rsa_decrypt(key, RsaScheme::Pkcs1v15, &v15)
+                .map(|m| m.to_vec()),
+            Ok(b"sixteen byte key".to_vec())
+        );
+        assert_eq!(
             Openssl.rsa_decrypt(key, RsaScheme::Pkcs1v15, &[0; 256]),
+            Err(CryptoFailure::RsaDecrypt)
+        );
+        let label = RsaScheme::LABELS_SEEN[0];
+        let labelled = Reference
+            .rsa_encrypt(
+                key.public(),
+                RsaScheme::OaepSha256Label(label),
+                b"sixteen byte key",
+                &mut rng,
+            )
+            .expect("encrypts");
+        let (found, message) = Openssl
+            .rsa_oaep256_labelled(key, &labelled, &RsaScheme::LABELS_SEEN)
+            .expect("decodes under one of the labels");
+        assert_eq!(found, Some(0));
+        assert_eq!(&message[..], b"sixteen byte key");
+        assert!(matches!(
+            Openssl.rsa_decrypt(key, RsaScheme::OaepSha256Label(label), &labelled),
             Err(CryptoFailure::Unsupported(_))
         ));
         let input = b"eyJhbGciOiJQUzI1NiJ9.e30";
