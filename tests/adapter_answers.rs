@@ -396,3 +396,38 @@ proptest! {
         prop_assert_eq!(answer.get("error"), Some(&json!(expected)));
     }
 }
+
+/// The process ids of two calls made at the same moment from two threads,
+/// to an adapter that answers with its pid after a pause.
+fn pids_of_two_calls_at_once(processes: usize) -> (u64, u64) {
+    let script = "import json, os, sys, time\nfor line in sys.stdin:\n    r = json.loads(line)\n    time.sleep(0.3)\n    print(json.dumps({'id': r['id'], 'pid': os.getpid()}), flush=True)\n";
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    std::fs::write(dir.path().join("pid.py"), script).expect("writes");
+    let adapter = Adapter::new("python3 pid.py")
+        .in_dir(dir.path())
+        .with_processes(processes);
+    let barrier = std::sync::Barrier::new(2);
+    let call = || {
+        barrier.wait();
+        let answer = adapter.call(Map::new()).expect("answers");
+        answer.get("pid").and_then(Value::as_u64).expect("a pid")
+    };
+    std::thread::scope(|s| {
+        let first = s.spawn(call);
+        let second = s.spawn(call);
+        (
+            first.join().expect("no panic"),
+            second.join().expect("no panic"),
+        )
+    })
+}
+
+#[test]
+fn a_pool_serves_callers_at_once_and_one_process_serves_them_in_turn() {
+    let (a, b) = pids_of_two_calls_at_once(2);
+    assert_ne!(a, b, "two callers at once get two processes");
+    let (a, b) = pids_of_two_calls_at_once(1);
+    assert_eq!(a, b, "one process serves both, one after the other");
+    assert_eq!(Adapter::new("x").with_processes(0).processes(), 1);
+    assert_eq!(Adapter::new("x").with_processes(1000).processes(), 16);
+}

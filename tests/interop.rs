@@ -105,7 +105,7 @@ fn every_builtin_agrees_on_every_cell_and_rejects_every_negative_case() {
         &impls,
         &options(6, &Profile::ALL),
         &Quirks::default(),
-        &|| {},
+        &|_| {},
     );
     assert_eq!(m.verdict, MatrixVerdict::Pass, "{}", text(&m));
     // Every backend takes part in both profiles, as producer and consumer.
@@ -149,7 +149,7 @@ fn a_backend_that_skips_the_tag_check_fails_the_run_with_a_reproduction() {
         &impls,
         &options(2, &[Profile::Iadvize]),
         &Quirks::default(),
-        &|| {},
+        &|_| {},
     );
     assert_eq!(m.verdict, MatrixVerdict::Fail);
     // Good tokens still pass: only the negative cases catch it.
@@ -198,7 +198,7 @@ fn a_producer_that_signs_pss_fails_its_cells_with_case_reproductions() {
     ];
     let mut o = options(3, &[Profile::Moveo]);
     o.negative = false;
-    let m = interop::run(&impls, &o, &Quirks::default(), &|| {});
+    let m = interop::run(&impls, &o, &Quirks::default(), &|_| {});
     assert_eq!(m.verdict, MatrixVerdict::Fail);
     for cell in &m.cells {
         let broken = cell.producer == "signs-pss";
@@ -232,7 +232,7 @@ fn a_listed_quirk_is_not_a_failure_and_a_quirk_that_stopped_is_stale() {
         ]}"#,
     )
     .expect("quirks parse");
-    let m = interop::run(&impls, &options(2, &[Profile::Iadvize]), &quirks, &|| {});
+    let m = interop::run(&impls, &options(2, &[Profile::Iadvize]), &quirks, &|_| {});
     let bitflip = m
         .negative
         .iter()
@@ -254,8 +254,8 @@ fn a_listed_quirk_is_not_a_failure_and_a_quirk_that_stopped_is_stale() {
 fn the_same_seed_gives_the_same_matrix() {
     let impls = builtins();
     let o = options(3, &Profile::ALL);
-    let first = interop::run(&impls, &o, &Quirks::default(), &|| {});
-    let second = interop::run(&impls, &o, &Quirks::default(), &|| {});
+    let first = interop::run(&impls, &o, &Quirks::default(), &|_| {});
+    let second = interop::run(&impls, &o, &Quirks::default(), &|_| {});
     assert_eq!(first, second);
 }
 
@@ -265,7 +265,7 @@ fn matrix_snapshot_for_a_fixed_seed() {
         &builtins(),
         &options(4, &Profile::ALL),
         &Quirks::default(),
-        &|| {},
+        &|_| {},
     );
     // Versions change with every update; the snapshot pins the shape.
     for member in &mut m.implementations {
@@ -430,4 +430,46 @@ fn one_case_and_one_negative_case_can_be_run_again() {
         .expect("runs");
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("no negative case"));
+}
+
+/// The output does not depend on the number of jobs: cases are drawn up
+/// front and gathered in case order, every producer's randomness is its
+/// case's, and an adapter's pool answers the same as one process.
+#[test]
+fn one_job_and_two_jobs_give_the_same_output() {
+    let Some((python, _)) = python_with_cryptography("python adapter") else {
+        return;
+    };
+    let exec = format!(
+        "'{}' scripts/peers/python-adapter.py",
+        std::path::Path::new(&python).display()
+    );
+    let run = |jobs: &str| {
+        interop_cmd(&["--cases", "5", "--seed", "23", "--exec", &exec])
+            .args(["--format", "json", "--jobs", jobs])
+            .output()
+            .expect("runs")
+    };
+    let one = run("1");
+    let two = run("2");
+    assert_eq!(one.status.code(), Some(0), "{}", json_of(&one));
+    assert_eq!(two.status.code(), Some(0), "{}", json_of(&two));
+    assert!(
+        one.stdout == two.stdout,
+        "--jobs 1 and --jobs 2 differ:\n{}\n{}",
+        String::from_utf8_lossy(&one.stdout),
+        String::from_utf8_lossy(&two.stdout)
+    );
+    let m = json_of(&two);
+    assert!(m["cells"].as_array().is_some_and(|c| c.len() > 8), "{m:#}");
+}
+
+#[test]
+fn jobs_must_be_a_positive_number() {
+    let output = interop_cmd(&["--cases", "1", "--jobs", "0"])
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("--jobs"), "{stderr}");
 }

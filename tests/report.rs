@@ -42,7 +42,7 @@ fn runs() -> &'static Runs {
             seed: 5,
             ..interop::Options::default()
         };
-        let matrix = interop::run(&impls, &options, &Quirks::bundled(), &|| {});
+        let matrix = interop::run(&impls, &options, &Quirks::bundled(), &|_| {});
         Runs {
             files,
             report,

@@ -291,6 +291,11 @@ pub struct ImplementationArgs {
     /// Known-quirks file (JSON) instead of the bundled one.
     #[arg(long, value_name = "FILE")]
     quirks: Option<PathBuf>,
+    /// Worker threads [default: one per core]. Each adapter and peer runs
+    /// up to this many processes (at most 16), one per busy worker. The
+    /// results are the same for any number.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    jobs: Option<u16>,
 }
 
 impl ImplementationArgs {
@@ -331,7 +336,8 @@ impl ImplementationArgs {
         for (what, adapter) in adapters {
             let adapter = adapter
                 .with_timeout(timeout)
-                .with_max_answer(self.exec_max_answer_bytes);
+                .with_max_answer(self.exec_max_answer_bytes)
+                .with_processes(self.jobs());
             let implementation = Implementation::external(adapter)
                 .with_context(|| format!("{what} does not work"))?;
             let name = implementation.name();
@@ -344,6 +350,24 @@ impl ImplementationArgs {
             bail!("no implementation to run: give --backend, --exec or --peers");
         }
         Ok(impls)
+    }
+
+    /// How many worker threads: `--jobs`, or one per core.
+    pub fn jobs(&self) -> usize {
+        self.jobs.map_or_else(
+            || std::thread::available_parallelism().map_or(1, |n| n.get()),
+            usize::from,
+        )
+    }
+
+    /// Runs `work` on a pool of [`Self::jobs`] threads (what the library's
+    /// parallel loops run on).
+    pub fn on_pool<T: Send>(&self, work: impl FnOnce() -> T + Send) -> Result<T> {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(self.jobs())
+            .build()
+            .context("cannot start the worker threads")?;
+        Ok(pool.install(work))
     }
 
     /// The built-in backends named by `--backend` alone.

@@ -34,8 +34,15 @@ with a reason. A listed quirk that no longer happens is stale. Any failure,
 disagreement or stale quirk: exit 1. Each failure prints the command that
 runs its case again.
 
+Cases run on every core (`--jobs` to limit): the cases are drawn from the
+seed up front and each producer's randomness is its case's, so the output
+is the same for any number of jobs. A progress bar on a terminal shows the
+tokens judged, the failures so far and the rate. 10,000 cases per profile
+on the built-in backends take a few minutes per core; see the README.
+
 Examples:
   jose-harness interop --cases 20
+  jose-harness interop --cases 10000 --no-negative --jobs 8
   jose-harness interop --peers
   jose-harness interop --exec 'node my-adapter.mjs'
   jose-harness interop --seed 7 --profile moveo --case 12 --format json";
@@ -112,7 +119,9 @@ pub fn run_interop(args: InteropArgs) -> Result<ExitCode> {
     let impls = args.implementations.start()?;
     let quirks = args.implementations.quirks()?;
     let options = args.options()?;
-    let matrix = run_interop_with_progress(&impls, &options, &quirks);
+    let matrix = args
+        .implementations
+        .on_pool(|| run_interop_with_progress(&impls, &options, &quirks))?;
     if let Some(path) = &args.save {
         output::save_json(path, &matrix)?;
     }

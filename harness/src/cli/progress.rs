@@ -3,6 +3,7 @@
 
 use std::io::{self, IsTerminal};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use anyhow::Result;
@@ -35,17 +36,29 @@ pub fn run_interop_with_progress(
     options: &interop::Options,
     quirks: &Quirks,
 ) -> Matrix {
-    let progress = ProgressBar::with_draw_target(
-        Some(interop::work(impls, options) as u64),
-        ProgressDrawTarget::stderr(),
-    );
+    let target = if io::stderr().is_terminal() {
+        ProgressDrawTarget::stderr()
+    } else {
+        ProgressDrawTarget::hidden()
+    };
+    let progress =
+        ProgressBar::with_draw_target(Some(interop::work(impls, options) as u64), target);
     progress.set_style(
         ProgressStyle::with_template(
-            "interop {bar:40} {pos}/{len} tokens judged, {elapsed} (ETA {eta})",
+            "interop {bar:30} {pos}/{len} tokens judged, {msg}, {per_sec}, {elapsed} (ETA {eta})",
         )
         .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    let matrix = interop::run(impls, options, quirks, &|| progress.inc(1));
+    progress.set_message("0 failures");
+    progress.enable_steady_tick(Duration::from_millis(500));
+    let failures = AtomicUsize::new(0);
+    let matrix = interop::run(impls, options, quirks, &|failed| {
+        if failed {
+            let n = failures.fetch_add(1, Ordering::Relaxed) + 1;
+            progress.set_message(format!("{n} failure{}", if n == 1 { "" } else { "s" }));
+        }
+        progress.inc(1);
+    });
     progress.finish_and_clear();
     matrix
 }

@@ -120,7 +120,9 @@ pub fn run_report(args: ReportArgs) -> Result<ExitCode> {
     };
     let run: RunReport = match &args.vectors_json {
         Some(path) => read_json(path, "a vectors run (vectors run --format json)")?,
-        None => run_vectors_with_progress(&files, &args.dir.join("keys"), &impls, &quirks)?,
+        None => args.implementations.on_pool(|| {
+            run_vectors_with_progress(&files, &args.dir.join("keys"), &impls, &quirks)
+        })??,
     };
     let matrix: interop::Matrix = match &args.interop_json {
         Some(path) => read_json(path, "an interop matrix (interop --format json)")?,
@@ -131,7 +133,8 @@ pub fn run_report(args: ReportArgs) -> Result<ExitCode> {
                 extra_args: args.implementations.as_args(),
                 ..interop::Options::default()
             };
-            run_interop_with_progress(&impls, &options, &quirks)
+            args.implementations
+                .on_pool(|| run_interop_with_progress(&impls, &options, &quirks))?
         }
     };
     drop(impls);

@@ -99,7 +99,9 @@ fn run_vectors_run(args: VectorsRunArgs) -> Result<ExitCode> {
     let files = vectors::load_dir(&args.dir)?;
     let impls = args.implementations.start()?;
     let quirks = args.implementations.quirks()?;
-    let report = run_vectors_with_progress(&files, &args.dir.join("keys"), &impls, &quirks)?;
+    let report = args
+        .implementations
+        .on_pool(|| run_vectors_with_progress(&files, &args.dir.join("keys"), &impls, &quirks))??;
     let mut out = io::stdout().lock();
     if let Some(path) = &args.save {
         output::save_json(path, &report)?;

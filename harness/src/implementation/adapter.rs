@@ -1,11 +1,13 @@
 //! External implementations through the adapter protocol of DESIGN.md.
 //!
-//! The harness starts the adapter's command once (through `sh -c`), writes
-//! one JSON request per line to its standard input and reads one JSON
-//! response per line from its standard output. An adapter that dies,
+//! The harness starts the adapter's command (through `sh -c`) when it is
+//! first needed, writes one JSON request per line to its standard input
+//! and reads one JSON response per line from its standard output. A
+//! parallel run starts up to one process per worker thread
+//! ([`Adapter::with_processes`]), each serving one request at a time. An adapter that dies,
 //! hangs or answers garbage is reported as such for that request, and
-//! restarted for the next one; after [`MAX_RESTARTS`] deaths it is given
-//! up and every later request is answered with an error without asking.
+//! restarted for the next one; after [`MAX_RESTARTS`] deaths (of all its
+//! processes together) it is given up and every later request is answered with an error without asking.
 //!
 //! Everything the adapter sends is bounded: one answer may take
 //! [`DEFAULT_TIMEOUT`] (a deadline for the whole answer, however many stale
@@ -165,23 +167,38 @@ impl Drop for Running {
     }
 }
 
-struct State {
+/// One process of an adapter's pool: started on first use, serving one
+/// caller at a time.
+#[derive(Default)]
+struct Slot {
     running: Option<Running>,
-    deaths: usize,
     next_id: u64,
+}
+
+/// What every process of an adapter has shown: how often one died, whether
+/// any ever answered, why it was given up.
+#[derive(Default)]
+struct Health {
+    deaths: usize,
     /// Whether it ever answered (anything, even an error or garbage).
     answered: bool,
     /// Why it was given up after failing its first request.
     never_answered: Option<String>,
 }
 
-/// One external implementation, started on first use.
+/// The most processes of one adapter that run at once.
+pub const MAX_PROCESSES: usize = 16;
+
+/// One external implementation: a small pool of processes of its command,
+/// each started on first use and serving one caller at a time (one by
+/// default; [`Adapter::with_processes`] for parallel runs).
 pub struct Adapter {
     command: String,
     dir: Option<std::path::PathBuf>,
     timeout: Duration,
     max_answer: usize,
-    state: Mutex<State>,
+    slots: Vec<Mutex<Slot>>,
+    health: Mutex<Health>,
 }
 
 impl std::fmt::Debug for Adapter {
@@ -200,14 +217,23 @@ impl Adapter {
             dir: None,
             timeout: DEFAULT_TIMEOUT,
             max_answer: DEFAULT_MAX_ANSWER_BYTES,
-            state: Mutex::new(State {
-                running: None,
-                deaths: 0,
-                next_id: 1,
-                answered: false,
-                never_answered: None,
-            }),
+            slots: vec![Mutex::new(Slot::default())],
+            health: Mutex::new(Health::default()),
         }
+    }
+
+    /// The same with up to `n` processes (1 to [`MAX_PROCESSES`]), so that
+    /// `n` callers are served at once; each starts when first needed.
+    pub fn with_processes(mut self, n: usize) -> Self {
+        self.slots = (0..n.clamp(1, MAX_PROCESSES))
+            .map(|_| Mutex::new(Slot::default()))
+            .collect();
+        self
+    }
+
+    /// How many processes it may run at once.
+    pub fn processes(&self) -> usize {
+        self.slots.len()
     }
 
     /// The same with another time limit per answer.
@@ -317,30 +343,35 @@ impl Adapter {
         })
     }
 
-    /// Sends one request (its `id` is set here) and returns the answer, or
+    /// Sends one request (its `id` is set here) to a free process of the
+    /// pool (waiting for one when all are busy) and returns the answer, or
     /// why there is none.
     pub fn call(&self, mut request: Map<String, Value>) -> Result<Answer, AdapterError> {
-        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(why) = &state.never_answered {
-            return Err(AdapterError::NeverAnswered(why.clone()));
+        let health = || self.health.lock().unwrap_or_else(|p| p.into_inner());
+        {
+            let health = health();
+            if let Some(why) = &health.never_answered {
+                return Err(AdapterError::NeverAnswered(why.clone()));
+            }
+            if health.deaths > MAX_RESTARTS {
+                return Err(AdapterError::GivenUp(MAX_RESTARTS));
+            }
         }
-        if state.deaths > MAX_RESTARTS {
-            return Err(AdapterError::GivenUp(MAX_RESTARTS));
-        }
-        if state.running.is_none() {
+        let mut slot = self.free_slot();
+        if slot.running.is_none() {
             match self.spawn() {
-                Ok(running) => state.running = Some(running),
+                Ok(running) => slot.running = Some(running),
                 Err(e) => {
-                    state.deaths = MAX_RESTARTS + 1;
+                    health().deaths = MAX_RESTARTS + 1;
                     return Err(e);
                 }
             }
         }
-        let id = state.next_id;
-        state.next_id += 1;
+        slot.next_id += 1;
+        let id = slot.next_id;
         request.insert("id".into(), json!(id));
         let line = Value::Object(request).to_string();
-        let result = match state.running.as_mut() {
+        let result = match slot.running.as_mut() {
             Some(running) => exchange(running, &line, id, self.timeout, self.max_answer),
             None => Err(AdapterError::Died {
                 stderr: String::new(),
@@ -353,17 +384,32 @@ impl Adapter {
                 | AdapterError::TooLong(_)),
             ) => {
                 // Dead, stuck or flooding: killed (dropped); the next
-                // request gets a fresh process, unless this one never
-                // answered at all.
-                state.running = None;
-                state.deaths += 1;
-                if !state.answered {
-                    state.never_answered = Some(error.to_string());
+                // request gets a fresh process, unless none ever answered.
+                slot.running = None;
+                let mut health = health();
+                health.deaths += 1;
+                if !health.answered {
+                    health.never_answered = Some(error.to_string());
                 }
             }
-            _ => state.answered = true,
+            _ => health().answered = true,
         }
         result
+    }
+
+    /// The first process of the pool that no caller holds; when every one
+    /// is busy, waits for one chosen by the calling thread (callers on
+    /// different threads spread over the pool).
+    fn free_slot(&self) -> std::sync::MutexGuard<'_, Slot> {
+        for slot in &self.slots {
+            match slot.try_lock() {
+                Ok(guard) => return guard,
+                Err(std::sync::TryLockError::Poisoned(p)) => return p.into_inner(),
+                Err(std::sync::TryLockError::WouldBlock) => {}
+            }
+        }
+        let pick = rayon::current_thread_index().unwrap_or(0) % self.slots.len();
+        self.slots[pick].lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Asks the adapter to describe itself; `None` when it does not know

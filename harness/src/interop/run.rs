@@ -70,12 +70,16 @@ struct Exchange {
     failure: Option<Failure>,
 }
 
-/// Runs the matrix. `tick` is called once per token judged (for progress).
+/// Runs the matrix on rayon's current pool (`ThreadPool::install` sets how
+/// many threads), with the same result on any number of threads: cases are
+/// drawn from the seed up front, each producer's randomness is its case's,
+/// and results are gathered in case order. `tick` is called once per token
+/// judged (for progress), with whether it made a failure or disagreement.
 pub fn run(
     impls: &[Implementation],
     options: &Options,
     quirks: &Quirks,
-    tick: &(dyn Fn() + Sync),
+    tick: &(dyn Fn(bool) + Sync),
 ) -> Matrix {
     let names: Vec<String> = impls.iter().map(Implementation::name).collect();
     let mut exchanges: Vec<Exchange> = Vec::new();
@@ -205,7 +209,7 @@ fn run_case(
     names: &[String],
     case: &Case,
     options: &Options,
-    tick: &(dyn Fn() + Sync),
+    tick: &(dyn Fn(bool) + Sync),
 ) -> Vec<Exchange> {
     let mut out = Vec::new();
     let Some(keys) = CaseKeys::of(case) else {
@@ -252,7 +256,7 @@ fn run_case(
                 ),
                 Err(e) => Err(format!("the producer failed: {e}")),
             };
-            tick();
+            tick(result.is_err());
             out.push(Exchange {
                 pairing: (case.profile, p, c),
                 failure: result.err().map(|problem| Failure {
@@ -278,7 +282,7 @@ fn run_negatives(
     cases: &[Case],
     options: &Options,
     quirks: &Quirks,
-    tick: &(dyn Fn() + Sync),
+    tick: &(dyn Fn(bool) + Sync),
 ) -> Vec<Negative> {
     let (Some(other), Some(customer), Some(recipient)) = (
         testkeys::named("customer2"),
@@ -322,8 +326,8 @@ fn run_negatives(
                 .enumerate()
                 .filter(|(_, c)| c.takes_part(profile, false))
                 .map(|(c, consumer)| {
-                    tick();
                     let Ok(token) = &token else {
+                        tick(true);
                         return NegativeOutcome {
                             consumer: names[c].clone(),
                             judgement: Judgement::Disagreement,
@@ -337,14 +341,19 @@ fn run_negatives(
                         &recipient.key,
                         options.now,
                     );
-                    judge(
+                    let judged = judge(
                         consumer,
                         &names[c],
                         &name,
                         mutation.rule.id,
                         outcome,
                         quirks,
-                    )
+                    );
+                    tick(matches!(
+                        judged.judgement,
+                        Judgement::Disagreement | Judgement::WrongRule
+                    ));
+                    judged
                 })
                 .collect();
             Negative {
