@@ -276,3 +276,44 @@ fn no_valid_vector_gets_a_cause() {
     }
     assert!(checked >= 20, "only {checked} valid vectors");
 }
+
+/// The context mistakes are named under every seed, also when the wrong
+/// decryption's padding happens to be valid and the symptom is "not JSON"
+/// rather than "bad padding" (seed 23 made an ECB context whose CBC
+/// decryption ended in a valid padding byte).
+#[test]
+fn context_mistakes_are_named_under_many_seeds() {
+    use jose_harness::implementation::{Implementation, Quirks};
+    use jose_harness::interop::{self, Judgement, Options};
+    let impls = vec![Implementation::builtin(
+        &jose_harness::backend::reference::Reference,
+    )];
+    let names = [
+        "moveo/moveo.context.ecb",
+        "moveo/moveo.context.key_iv_swapped",
+        "moveo/moveo.context.key_text_truncated",
+        "moveo/moveo.context.iv_prepended",
+    ];
+    let mut judged = 0;
+    for seed in 0..64 {
+        for name in names {
+            let options = Options {
+                cases: 1,
+                seed,
+                profiles: vec![Profile::Moveo],
+                only_negative: Some(name.to_owned()),
+                ..Options::default()
+            };
+            let m = interop::run(&impls, &options, &Quirks::default(), &|_| {});
+            let outcome = &m.negative[0].outcomes[0];
+            assert_eq!(
+                outcome.judgement,
+                Judgement::Rejected,
+                "seed {seed}, {name}: {}",
+                outcome.detail
+            );
+            judged += 1;
+        }
+    }
+    assert_eq!(judged, 64 * names.len());
+}

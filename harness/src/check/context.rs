@@ -7,13 +7,13 @@ use serde_json::{Map, Value};
 use zeroize::Zeroizing;
 
 use super::jwe::undecryptable;
-use super::trials::{base64_text, Secrets};
+use super::trials::{base64_text, Recovered, Secrets};
 use super::{Signature, TokenCheck};
 use crate::backend::{CryptoFailure, Primitives, RsaScheme};
 use crate::jose::json;
 use crate::keys::PrivateKey;
 use crate::mistakes as m;
-use crate::rules as r;
+use crate::rules::{self as r, Rule};
 
 impl TokenCheck<'_, '_> {
     /// The context claims of a moveo token, after its other claim rules.
@@ -162,10 +162,35 @@ impl TokenCheck<'_, '_> {
         if iv.iter().all(|b| *b == 0) {
             self.add(r::MOVEO_AES_IV_ZERO, "the IV is 16 zero bytes");
         }
+        // Sent as text when what was decrypted is not what is used.
+        let text = |sent: &[u8], used: &[u8]| (sent != used).then(|| sent.to_vec());
+        let (key_text, iv_text) = (text(&key_sent, &aes_key), text(&iv_sent, &iv));
+        let secrets = Secrets {
+            key: &aes_key,
+            iv: &iv,
+            key_text: key_text.as_deref(),
+            iv_text: iv_text.as_deref(),
+        };
         let whole = !context.is_empty() && context.len().is_multiple_of(16);
         let symptom = if whole {
             match self.o.backend.aes_cbc_decrypt(&aes_key, &iv, context) {
                 Ok(p) => {
+                    // Padding that happens to be valid (one time in a few
+                    // hundred) can hide a mistake of the encryption (ECB,
+                    // key and IV swapped, a key from its text): when the
+                    // plaintext is no JSON object, a trial that recovers
+                    // one names it.
+                    let object =
+                        |p: &[u8]| json::parse_object(p, self.o.limits.max_json_depth).is_ok();
+                    if !object(&p) {
+                        if let Some(found) = self
+                            .context_trials(&secrets, context)
+                            .filter(|f| object(&f.plaintext))
+                        {
+                            self.recovered(found, r::MOVEO_CONTEXT_JSON);
+                            return;
+                        }
+                    }
                     self.context_plaintext(&p);
                     return;
                 }
@@ -181,28 +206,23 @@ impl TokenCheck<'_, '_> {
                 format!("the context ciphertext is {} bytes", context.len()),
             )
         };
-        // Sent as text when what was decrypted is not what is used.
-        let text = |sent: &[u8], used: &[u8]| (sent != used).then(|| sent.to_vec());
-        let (key_text, iv_text) = (text(&key_sent, &aes_key), text(&iv_sent, &iv));
-        let secrets = Secrets {
-            key: &aes_key,
-            iv: &iv,
-            key_text: key_text.as_deref(),
-            iv_text: iv_text.as_deref(),
-        };
         match self.context_trials(&secrets, context) {
-            Some(found) => {
-                let rule = found.rule.unwrap_or(symptom.0);
-                if found.mistake.shown_by_rule {
-                    // Its own rule, with its own cause, once the report is done.
-                    self.add(rule, found.detail);
-                } else {
-                    self.confirmed(rule, found.mistake, found.detail);
-                }
-                self.context_plaintext(&found.plaintext);
-            }
+            Some(found) => self.recovered(found, symptom.0),
             None => self.add(symptom.0, symptom.1),
         }
+    }
+
+    /// What a trial recovered: its finding (the mistake's own rule, or
+    /// `symptom`), then the plaintext it found.
+    fn recovered(&mut self, found: Recovered, symptom: Rule) {
+        let rule = found.rule.unwrap_or(symptom);
+        if found.mistake.shown_by_rule {
+            // Its own rule, with its own cause, once the report is done.
+            self.add(rule, found.detail);
+        } else {
+            self.confirmed(rule, found.mistake, found.detail);
+        }
+        self.context_plaintext(&found.plaintext);
     }
 
     /// The decrypted context: a JSON object, or what the trials find it is.

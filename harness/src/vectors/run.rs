@@ -5,6 +5,7 @@
 
 use std::path::Path;
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::{Expected, Vector, VectorError, VectorFile};
@@ -97,7 +98,9 @@ fn judge(vector: &Vector, outcome: &Outcome, builtin: bool) -> Result<(), String
 }
 
 /// Runs every vector of `files` on every implementation that consumes its
-/// profile. `keys_dir` holds the named keys.
+/// profile. `keys_dir` holds the named keys. The vectors are judged on
+/// rayon's current pool and the results gathered in file order, so the
+/// report is the same for any number of threads.
 pub fn run(
     files: &[(std::path::PathBuf, VectorFile)],
     keys_dir: &Path,
@@ -106,6 +109,44 @@ pub fn run(
     tick: &(dyn Fn() + Sync),
 ) -> Result<RunReport, VectorError> {
     let mut key_cache: std::collections::BTreeMap<String, PrivateKey> = Default::default();
+    let mut vectors: Vec<(Profile, &Vector)> = Vec::new();
+    for (_, file) in files {
+        let Some(profile) = Profile::from_name(&file.profile) else {
+            continue;
+        };
+        for vector in &file.tests {
+            for name in [&vector.keys.verify, &vector.keys.decrypt] {
+                if !key_cache.contains_key(name) {
+                    key_cache.insert(name.clone(), private_key(keys_dir, name)?);
+                }
+            }
+            vectors.push((profile, vector));
+        }
+    }
+    // Each vector's outcomes, one per implementation that takes part.
+    let judged: Vec<Vec<(usize, Outcome)>> = vectors
+        .par_iter()
+        .map(|(profile, vector)| {
+            let verify = &key_cache[&vector.keys.verify];
+            let decrypt = &key_cache[&vector.keys.decrypt];
+            impls
+                .iter()
+                .enumerate()
+                .filter(|(_, i)| i.takes_part(*profile, false))
+                .map(|(i, implementation)| {
+                    let outcome = implementation.consume(
+                        *profile,
+                        &vector.token,
+                        verify,
+                        decrypt,
+                        vector.now,
+                    );
+                    tick();
+                    (i, outcome)
+                })
+                .collect()
+        })
+        .collect();
     let mut rows: Vec<Row> = impls
         .iter()
         .map(|i| Row {
@@ -118,64 +159,44 @@ pub fn run(
     let mut unexpected = Vec::new();
     let mut known = Vec::new();
     let mut outcomes = Vec::new();
-    let mut count = 0;
-    for (_, file) in files {
-        let Some(profile) = Profile::from_name(&file.profile) else {
-            continue;
-        };
-        for vector in &file.tests {
-            count += 1;
-            for name in [&vector.keys.verify, &vector.keys.decrypt] {
-                if !key_cache.contains_key(name) {
-                    key_cache.insert(name.clone(), private_key(keys_dir, name)?);
+    for ((_, vector), results) in vectors.iter().zip(judged) {
+        let mut per = Vec::new();
+        for (i, outcome) in results {
+            let builtin = impls[i].is_builtin();
+            rows[i].run += 1;
+            match judge(vector, &outcome, builtin) {
+                Ok(()) => {
+                    rows[i].passed += 1;
+                    per.push((rows[i].implementation.clone(), "ok".to_owned()));
                 }
-            }
-            let verify = &key_cache[&vector.keys.verify];
-            let decrypt = &key_cache[&vector.keys.decrypt];
-            let mut per = Vec::new();
-            for (i, implementation) in impls.iter().enumerate() {
-                if !implementation.takes_part(profile, false) {
-                    continue;
-                }
-                let builtin = implementation.is_builtin();
-                let outcome =
-                    implementation.consume(profile, &vector.token, verify, decrypt, vector.now);
-                tick();
-                rows[i].run += 1;
-                match judge(vector, &outcome, builtin) {
-                    Ok(()) => {
-                        rows[i].passed += 1;
-                        per.push((rows[i].implementation.clone(), "ok".to_owned()));
-                    }
-                    Err(actual) => {
-                        let quirk = quirks.find(&rows[i].implementation, &vector.id);
-                        let label = match quirk {
-                            Some(_) => format!("{actual} (known quirk)"),
-                            None => actual.clone(),
-                        };
-                        per.push((rows[i].implementation.clone(), label));
-                        let entry = Unexpected {
-                            id: vector.id.clone(),
-                            implementation: rows[i].implementation.clone(),
-                            expected: describe(vector),
-                            actual: match quirk {
-                                Some(q) => format!("{actual}; {}", q.explain()),
-                                None => actual,
-                            },
-                        };
-                        if quirk.is_some() {
-                            known.push(entry);
-                        } else {
-                            unexpected.push(entry);
-                        }
+                Err(actual) => {
+                    let quirk = quirks.find(&rows[i].implementation, &vector.id);
+                    let label = match quirk {
+                        Some(_) => format!("{actual} (known quirk)"),
+                        None => actual.clone(),
+                    };
+                    per.push((rows[i].implementation.clone(), label));
+                    let entry = Unexpected {
+                        id: vector.id.clone(),
+                        implementation: rows[i].implementation.clone(),
+                        expected: describe(vector),
+                        actual: match quirk {
+                            Some(q) => format!("{actual}; {}", q.explain()),
+                            None => actual,
+                        },
+                    };
+                    if quirk.is_some() {
+                        known.push(entry);
+                    } else {
+                        unexpected.push(entry);
                     }
                 }
             }
-            outcomes.push((vector.id.clone(), per));
         }
+        outcomes.push((vector.id.clone(), per));
     }
     Ok(RunReport {
-        vectors: count,
+        vectors: vectors.len(),
         rows,
         unexpected,
         quirks: known,
