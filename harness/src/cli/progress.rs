@@ -45,8 +45,16 @@ pub fn run_interop_with_progress(
         ProgressBar::with_draw_target(Some(interop::work(impls, options) as u64), target);
     progress.set_style(
         ProgressStyle::with_template(
-            "interop {bar:30} {pos}/{len} tokens judged, {msg}, {per_sec}, {elapsed} (ETA {eta})",
+            "interop {bar:30} {pos}/{len} tokens judged, {msg}, {rate}, {elapsed} (ETA {eta})",
         )
+        .map(|style| {
+            style.with_key(
+                "rate",
+                |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                    let _ = write!(w, "{:.0}/s", state.per_sec());
+                },
+            )
+        })
         .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     progress.set_message("0 failures");
