@@ -292,15 +292,21 @@ fn json_of(output: &std::process::Output) -> Value {
     })
 }
 
-#[test]
-fn the_python_adapter_produces_and_consumes_both_profiles() {
-    let Some((python, _)) = python_with_cryptography("python adapter") else {
-        return;
-    };
-    let exec = format!(
+/// The `--exec` command of the project's Python adapter, when a Python with
+/// pyca/cryptography is there (the caller skips otherwise).
+fn python_adapter() -> Option<String> {
+    let (python, _) = python_with_cryptography("python adapter")?;
+    Some(format!(
         "'{}' scripts/peers/python-adapter.py",
         std::path::Path::new(&python).display()
-    );
+    ))
+}
+
+#[test]
+fn the_python_adapter_produces_and_consumes_both_profiles() {
+    let Some(exec) = python_adapter() else {
+        return;
+    };
     let output = interop_cmd(&["--cases", "4", "--backend", "reference", "--exec", &exec])
         .args(["--format", "json"])
         .output()
@@ -437,13 +443,9 @@ fn one_case_and_one_negative_case_can_be_run_again() {
 /// case's, and an adapter's pool answers the same as one process.
 #[test]
 fn one_job_and_two_jobs_give_the_same_output() {
-    let Some((python, _)) = python_with_cryptography("python adapter") else {
+    let Some(exec) = python_adapter() else {
         return;
     };
-    let exec = format!(
-        "'{}' scripts/peers/python-adapter.py",
-        std::path::Path::new(&python).display()
-    );
     let run = |jobs: &str| {
         interop_cmd(&["--cases", "5", "--seed", "23", "--exec", &exec])
             .args(["--format", "json", "--jobs", jobs])

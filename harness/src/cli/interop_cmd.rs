@@ -38,7 +38,7 @@ Cases run on every core (`--jobs` to limit): the cases are drawn from the
 seed up front and each producer's randomness is its case's, so the output
 is the same for any number of jobs. A progress bar on a terminal shows the
 tokens judged, the failures so far and the rate. 10,000 cases per profile
-on the built-in backends take a few minutes per core; see the README.
+on the built-in backends take about 40 minutes of CPU; see the README.
 
 Examples:
   jose-harness interop --cases 20

@@ -36,13 +36,11 @@ pub fn run_interop_with_progress(
     options: &interop::Options,
     quirks: &Quirks,
 ) -> Matrix {
-    let target = if io::stderr().is_terminal() {
-        ProgressDrawTarget::stderr()
-    } else {
-        ProgressDrawTarget::hidden()
-    };
-    let progress =
-        ProgressBar::with_draw_target(Some(interop::work(impls, options) as u64), target);
+    // Hidden by indicatif itself when stderr is not a terminal.
+    let progress = ProgressBar::with_draw_target(
+        Some(interop::work(impls, options) as u64),
+        ProgressDrawTarget::stderr(),
+    );
     progress.set_style(
         ProgressStyle::with_template(
             "interop {bar:30} {pos}/{len} tokens judged, {msg}, {rate}, {elapsed} (ETA {eta})",

@@ -4,10 +4,11 @@
 //! first needed, writes one JSON request per line to its standard input
 //! and reads one JSON response per line from its standard output. A
 //! parallel run starts up to one process per worker thread
-//! ([`Adapter::with_processes`]), each serving one request at a time. An adapter that dies,
-//! hangs or answers garbage is reported as such for that request, and
-//! restarted for the next one; after [`MAX_RESTARTS`] deaths (of all its
-//! processes together) it is given up and every later request is answered with an error without asking.
+//! ([`Adapter::with_processes`]), each serving one request at a time. An
+//! adapter that dies, hangs or answers garbage is reported as such for
+//! that request, and restarted for the next one; after [`MAX_RESTARTS`]
+//! deaths (of all its processes together) it is given up and every later
+//! request is answered with an error without asking.
 //!
 //! Everything the adapter sends is bounded: one answer may take
 //! [`DEFAULT_TIMEOUT`] (a deadline for the whole answer, however many stale

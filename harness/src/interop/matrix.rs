@@ -93,6 +93,13 @@ pub enum Judgement {
     WrongRule,
 }
 
+impl Judgement {
+    /// Whether it fails the run: a disagreement or the wrong rule.
+    pub fn is_failure(&self) -> bool {
+        matches!(self, Judgement::Disagreement | Judgement::WrongRule)
+    }
+}
+
 /// One consumer's answer to a negative case.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NegativeOutcome {

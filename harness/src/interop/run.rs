@@ -126,7 +126,7 @@ pub fn run(
     }
     for n in &negative {
         for o in &n.outcomes {
-            if matches!(o.judgement, Judgement::Disagreement | Judgement::WrongRule) {
+            if o.judgement.is_failure() {
                 failures.push(Failure {
                     profile: if n.case.starts_with("iadvize/") {
                         Profile::Iadvize
@@ -349,10 +349,7 @@ fn run_negatives(
                         outcome,
                         quirks,
                     );
-                    tick(matches!(
-                        judged.judgement,
-                        Judgement::Disagreement | Judgement::WrongRule
-                    ));
+                    tick(judged.judgement.is_failure());
                     judged
                 })
                 .collect();
