@@ -11,6 +11,12 @@
 #                                           fuzz/regressions/TARGET/NAME
 #   scripts/fuzz.sh --seed                  (re)write the seed corpus and the
 #                                           dictionary from the library
+#   scripts/fuzz.sh --profile TARGET [SECONDS]
+#                                           run one target under `perf record`
+#                                           (default 20 s) and print where its
+#                                           time goes: the share spent in RSA
+#                                           arithmetic and the rate the target
+#                                           could reach if nothing else cost
 #   scripts/fuzz.sh --list                  the targets
 #   scripts/fuzz.sh --help                  this text
 #
@@ -276,6 +282,48 @@ regress() {
   echo "regression input: ${out#$root/} ($(wc -c <"$out") bytes); cargo test replays it"
 }
 
+# RSA arithmetic in a profile: num-bigint-dig (the rsa crate's, under the
+# reference and jsonwebtoken) and OpenSSL's big-number and RSAZ routines
+# (under openssl and josekit).
+rsa_symbols='num_bigint_dig::|ossl_rsaz_|rsaz_|^_*bn_|^BN_|ossl_bn_|ossl_extract_multiplier'
+
+profile() {
+  [[ $# -ge 1 && $# -le 2 ]] || die "usage: scripts/fuzz.sh --profile TARGET [SECONDS]"
+  local t=$1 seconds=${2:-20}
+  [[ $seconds =~ ^[0-9]+$ ]] || die "SECONDS must be a number, not $seconds"
+  check_targets "$t"
+  command -v perf >/dev/null || die "perf is not installed (Debian: apt-get install linux-perf)"
+  build
+  local bin scratch data report log
+  bin=$(binary_of "$t") || exit 3
+  scratch=$(scratch_corpus "$t")
+  mkdir -p "$work/profile" "$work/logs"
+  data=$work/profile/$t.perf.data
+  log=$work/logs/$t.profile.log
+  echo "==> $t under perf record, ${seconds}s (log: ${log#$root/})"
+  perf record -F 999 -o "$data" -- "$bin" "$scratch" "-dict=$dict" "-max_total_time=$seconds" \
+    "-max_len=$(max_len_of "$t")" "-rss_limit_mb=$rss" "-timeout=$timeout" \
+    "-artifact_prefix=$work/profile/" -print_final_stats=1 >"$log" 2>&1 ||
+    die "$t failed under perf (see $log)"
+  report=$(perf report -i "$data" --no-children --sort symbol --stdio 2>/dev/null |
+    sed -n 's/^ *\([0-9.]*\)% *\[[.k]\] \(.*\)$/\1\t\2/p')
+  [[ -n $report ]] || die "perf report gave no samples for $t"
+  local rate share
+  rate=$(stat_field "$log" average_exec_per_sec)
+  share=$(awk -F'\t' -v re="$rsa_symbols" '$2 ~ re { s += $1 } END { printf "%.1f", s }' <<<"$report")
+  echo
+  echo "the ten costliest functions of $t (share of samples):"
+  head -10 <<<"$report" | awk -F'\t' '{ printf "  %6.2f%%  %s\n", $1, substr($2, 1, 100) }'
+  echo
+  echo "executions per second under perf: $rate"
+  echo "share of samples in RSA arithmetic: $share%"
+  # Past half the samples the target is bound by its RSA operations: the
+  # rate it could reach if all else cost nothing is its floor's measure.
+  awk -v r="$rate" -v s="$share" 'BEGIN {
+    if (s >= 50) printf "RSA-bound: with everything else free it would run at most %d executions per second\n", r * 100 / s
+    else print "not RSA-bound: parsing, checking and the coverage instrumentation take most of its time" }'
+}
+
 seed() {
   echo "==> writing fuzz/corpus/*/ seeds and fuzz/jose.dict"
   JOSE_HARNESS_WRITE_FUZZ_SEEDS=1 cargo test -p jose-harness-tests --test tests -- \
@@ -284,6 +332,7 @@ seed() {
 
 case "${1:-}" in
   --list) all_targets ;;
+  --profile) shift; profile "$@" ;;
   --merge) shift; merge "$@" ;;
   --regress) shift; regress "$@" ;;
   --seed) seed ;;
