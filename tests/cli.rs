@@ -456,3 +456,129 @@ fn help_explains_exit_codes_and_key_forms() {
         ))
         .stdout(predicate::str::contains("bare base64 of DER"));
 }
+
+/// The commands `jose-harness --help` lists.
+fn commands_in_help() -> Vec<String> {
+    let out = harness()
+        .arg("--help")
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let help = String::from_utf8(out).unwrap();
+    let commands: Vec<String> = help
+        .split("Commands:\n")
+        .nth(1)
+        .expect("a Commands section")
+        .lines()
+        .take_while(|l| l.starts_with("  "))
+        // A command's line; its description's wrapped lines are indented further.
+        .filter(|l| !l.starts_with("   "))
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|name| *name != "help")
+        .map(str::to_owned)
+        .collect();
+    assert!(commands.len() >= 10, "{commands:?}");
+    commands
+}
+
+#[test]
+fn completions_cover_every_command_in_every_shell_and_bash_reads_them() {
+    let commands = commands_in_help();
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let out = harness()
+            .args(["completions", shell])
+            .assert()
+            .code(0)
+            .get_output()
+            .stdout
+            .clone();
+        let script = String::from_utf8(out).unwrap();
+        for command in &commands {
+            assert!(
+                script.contains(command.as_str()),
+                "{shell} completion lacks {command}"
+            );
+        }
+        if shell == "bash" {
+            let dir = tempfile::tempdir().unwrap();
+            let file = dir.path().join("jose-harness.bash");
+            std::fs::write(&file, &script).unwrap();
+            // Sourced, it registers its completion function for the command.
+            let status = std::process::Command::new("bash")
+                .arg("-c")
+                .arg(format!(
+                    "set -e; source '{}'; complete -p jose-harness",
+                    file.display()
+                ))
+                .output()
+                .unwrap();
+            assert!(
+                status.status.success()
+                    && String::from_utf8_lossy(&status.stdout).contains("jose-harness"),
+                "bash cannot load the completion: {}",
+                String::from_utf8_lossy(&status.stderr)
+            );
+        }
+    }
+    harness()
+        .args(["completions", "tcsh"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("possible values"));
+}
+
+#[test]
+fn man_writes_a_page_per_command_that_groff_renders() {
+    let commands = commands_in_help();
+    let out = harness()
+        .arg("man")
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let page = String::from_utf8(out).unwrap();
+    assert!(
+        page.contains(".TH jose-harness 1"),
+        "no title line: {}",
+        &page[..page.len().min(300)]
+    );
+    for command in &commands {
+        assert!(
+            page.contains(&format!("jose\\-harness\\-{}", command.replace('-', "\\-"))),
+            "main page lacks {command}"
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let pages = dir.path().join("man1");
+    harness()
+        .args(["man", "--dir"])
+        .arg(&pages)
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("manual pages into"));
+    for command in &commands {
+        let file = pages.join(format!("jose-harness-{command}.1"));
+        assert!(file.is_file(), "no page {}", file.display());
+    }
+    assert!(
+        pages.join("jose-harness-vectors-run.1").is_file(),
+        "nested commands get pages too"
+    );
+    // groff, where installed, renders the check page without a warning
+    // (-k: through preconv, as man does, for the help's UTF-8).
+    if let Ok(out) = std::process::Command::new("groff")
+        .args(["-k", "-man", "-Tutf8", "-ww", "-z"])
+        .arg(pages.join("jose-harness-check.1"))
+        .output()
+    {
+        assert!(out.status.success(), "groff failed");
+        assert!(
+            out.stderr.is_empty(),
+            "groff warns: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}

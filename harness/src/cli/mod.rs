@@ -29,6 +29,7 @@ mod output;
 mod progress;
 mod report_cmd;
 mod rules_cmd;
+mod shell_cmd;
 mod vectors_cmd;
 
 /// The token conforms.
@@ -91,6 +92,12 @@ enum Command {
     /// (secrets reused across tokens, lifetimes, the sender's clock).
     #[command(after_help = audit_cmd::AUDIT_HELP)]
     Audit(audit_cmd::AuditArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    #[command(after_help = shell_cmd::COMPLETIONS_HELP)]
+    Completions(shell_cmd::CompletionsArgs),
+    /// Write the manual pages (roff), generated from this help.
+    #[command(after_help = shell_cmd::MAN_HELP)]
+    Man(shell_cmd::ManArgs),
 }
 
 /// Parses the command line and runs the command.
@@ -106,6 +113,8 @@ pub fn parse_and_run() -> Result<ExitCode> {
         Command::Vectors(command) => vectors_cmd::run_vectors(command),
         Command::Report(args) => report_cmd::run_report(args),
         Command::Audit(args) => audit_cmd::run_audit(args),
+        Command::Completions(args) => shell_cmd::run_completions(args),
+        Command::Man(args) => shell_cmd::run_man(args),
     }
 }
 
