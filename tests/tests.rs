@@ -18,6 +18,9 @@ mod hostile;
 /// The interop matrix: agreement, broken backends caught, quirks,
 /// external adapters.
 mod interop;
+/// `--format junit` of every command that has it, valid against the
+/// Jenkins JUnit schema.
+mod junit;
 /// Keys in every form, and the errors for wrong ones.
 mod keys;
 /// The catalogue of implementers' mistakes: whole, each made by a negative

@@ -56,6 +56,20 @@ pub enum Format {
     Json,
 }
 
+/// `--format` of the commands whose results CI systems read (`vectors
+/// run`, `interop`, `check`, `audit`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ResultsFormat {
+    /// For people.
+    Text,
+    /// For programs: the JSON of DESIGN.md.
+    Json,
+    /// JUnit XML, for the test reporters of CI systems (GitLab, Jenkins,
+    /// GitHub, CircleCI, Azure): a case per vector, cell, negative case or
+    /// token line; a failure names its rules and how to reproduce it.
+    Junit,
+}
+
 /// The input limits of `check` (`--max-token-bytes`, `--max-json-depth`,
 /// `--max-json-members`).
 #[derive(Debug, Args)]
@@ -100,6 +114,20 @@ pub struct CheckKeyArgs {
     /// Recipient private key (decrypts the iadvize JWE or the moveo context).
     #[arg(long, value_name = "FILE")]
     decrypt_key: Option<PathBuf>,
+}
+
+impl CheckKeyArgs {
+    /// These options as a reproduction command gives them again.
+    pub fn as_args(&self) -> String {
+        let mut command = String::new();
+        if let Some(path) = &self.verify_key {
+            command.push_str(&format!(" --verify-key {}", path.display()));
+        }
+        if let Some(path) = &self.decrypt_key {
+            command.push_str(&format!(" --decrypt-key {}", path.display()));
+        }
+        command
+    }
 }
 
 /// The keys of `check` and `check --batch`, each loaded once; the

@@ -16,11 +16,13 @@ use jose_harness::backend::{self, Backend};
 use jose_harness::batch::{self, BatchOptions, TokenFacts};
 use jose_harness::findings::Verdict;
 use jose_harness::profile::Profile;
+use jose_harness::report::junit;
+use jose_harness::rules::Severity;
 use jose_harness::sender::mint::{MintInput, MintLog, MintOptions};
 use jose_harness::sender::{SetAudit, SetFinding};
 
 use super::args::{
-    check_backends, now_or_clock, profile_parser, CheckKeyArgs, CheckKeys, Format, LimitArgs,
+    check_backends, now_or_clock, profile_parser, CheckKeyArgs, CheckKeys, LimitArgs, ResultsFormat,
 };
 use super::exit_for;
 
@@ -79,8 +81,9 @@ pub struct AuditArgs {
     /// Output: text (the verdict counts, then the set's findings), or one
     /// JSON object with every token's result (`check --batch`'s objects,
     /// streamed as they are checked) and the set's findings.
+    /// junit: a test case per token, and one per finding about the set.
     #[arg(long, value_enum, default_value = "text")]
-    format: Format,
+    format: ResultsFormat,
     #[command(flatten)]
     limits: LimitArgs,
     /// Mask claim and context values in the JSON results.
@@ -168,7 +171,20 @@ pub fn run_audit(args: AuditArgs) -> Result<ExitCode> {
 
     let mut audit = SetAudit::new(args.profile);
     let mut stdout = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
-    let json = args.format == Format::Json;
+    let json = args.format == ResultsFormat::Json;
+    let profile = args.profile.as_str();
+    let mut spool = (args.format == ResultsFormat::Junit)
+        .then(|| junit::Spool::new(format!("audit {profile} · tokens")));
+    let mut spooled = Ok(());
+    let classname = format!("jose-harness.audit.{profile}");
+    let reproduce_one = format!(
+        "jose-harness check --profile {profile}{} --token -",
+        args.keys.as_args()
+    );
+    let source = match (&args.tokens, &args.mint) {
+        (Some(path), _) if path != "-" => Some(path.clone()),
+        _ => None,
+    };
     if json {
         write!(
             stdout,
@@ -181,6 +197,22 @@ pub fn run_audit(args: AuditArgs) -> Result<ExitCode> {
             take_runs(log, &mut audit, Some(facts));
         }
         audit.add(facts);
+        if let Some(spool) = spool.as_mut() {
+            let reproduce = match &source {
+                Some(path) => format!("sed -n '{}p' {path} | {reproduce_one}", facts.line),
+                None => format!("({lines_are} {}) | {reproduce_one}", facts.line),
+            };
+            let case = junit::token_case(
+                &classname,
+                facts.line,
+                facts.verdict,
+                &facts.findings,
+                &reproduce,
+            );
+            if spooled.is_ok() {
+                spooled = spool.add(&case);
+            }
+        }
     };
     let ran = if json {
         let mut out = ArrayLines {
@@ -202,9 +234,16 @@ pub fn run_audit(args: AuditArgs) -> Result<ExitCode> {
     if let Some(log) = &log {
         take_runs(log, &mut audit, None);
     }
+    spooled.context("cannot spool the JUnit test cases")?;
     let findings = audit.findings(lines_are);
     let verdict = audit.verdict(&findings);
-    if json {
+    if let Some(spool) = spool {
+        let set = junit::Suite {
+            name: format!("audit {profile} · the set"),
+            cases: findings.iter().map(|f| set_case(&classname, f)).collect(),
+        };
+        spool.finish("jose-harness audit", &[set], &mut stdout)?;
+    } else if json {
         let tail = json!({
             "verdict": verdict,
             "tokens": {"pass": audit.pass, "fail": audit.fail, "incomplete": audit.incomplete},
@@ -225,6 +264,28 @@ pub fn run_audit(args: AuditArgs) -> Result<ExitCode> {
     }
     stdout.flush()?;
     Ok(exit_for(verdict))
+}
+
+/// The JUnit case of a finding about the whole set: a failure when it is
+/// an error, a passing case with the note otherwise.
+fn set_case(classname: &str, finding: &SetFinding) -> junit::Case {
+    let text = format!(
+        "{}: {}\n{}\nfix: {}\nreference: {}",
+        finding.id, finding.message, finding.detail, finding.fix, finding.reference
+    );
+    junit::Case {
+        name: finding.id.to_owned(),
+        classname: format!("{classname}.set"),
+        outcome: if finding.severity == Severity::Error {
+            junit::Outcome::Failed {
+                message: format!("{}: {}", finding.id, finding.message),
+                detail: text.clone(),
+            }
+        } else {
+            junit::Outcome::Passed
+        },
+        output: (finding.severity != Severity::Error).then_some(text),
+    }
 }
 
 /// Hands the audit the runs of the minting command up to the token

@@ -8,7 +8,8 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 
 use jose_harness::backend::Backend;
-use jose_harness::batch::{self, BatchOptions, Summary};
+use jose_harness::batch::{self, BatchOptions, Summary, TokenFacts};
+use jose_harness::report::junit;
 
 use super::check_cmd::CheckSetup;
 use super::progress::BatchProgress;
@@ -42,8 +43,20 @@ fn labelled(name: &str, e: io::Error) -> io::Error {
     io::Error::new(e.kind(), format!("cannot read the batch from {name}: {e}"))
 }
 
-/// Runs `check --batch PATH` (`-`: stdin) with what `check` set up.
-pub fn run_check_batch(path: &str, setup: &CheckSetup) -> Result<ExitCode> {
+/// `check --batch --format junit`: a test case per token line.
+pub struct JunitCase {
+    /// The command that checks one token given on stdin, with this run's
+    /// profile and keys.
+    pub reproduce: String,
+}
+
+/// Runs `check --batch PATH` (`-`: stdin) with what `check` set up: JSON
+/// Lines, or JUnit XML with `junit`.
+pub fn run_check_batch(
+    path: &str,
+    setup: &CheckSetup,
+    junit: Option<JunitCase>,
+) -> Result<ExitCode> {
     let (mut input, size): (Box<dyn BufRead>, Option<u64>) = if path == "-" {
         let stdin = BatchInput {
             inner: io::stdin().lock(),
@@ -74,9 +87,44 @@ pub fn run_check_batch(path: &str, setup: &CheckSetup) -> Result<ExitCode> {
 
     let progress = BatchProgress::on_terminal(size);
     let mut out = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
-    let summary = batch::run(&mut input, &mut out, &options, &mut |s: &Summary| {
-        progress.update(s)
-    });
+    let summary = match &junit {
+        None => batch::run(&mut input, &mut out, &options, &mut |s: &Summary| {
+            progress.update(s)
+        }),
+        Some(case) => {
+            let profile = setup.profile.as_str();
+            let mut spool = junit::Spool::new(format!("check --batch {profile}"));
+            let mut spooled = Ok(());
+            let classname = format!("jose-harness.check.{profile}");
+            let summary = batch::run_observed(
+                &mut input,
+                &mut io::sink(),
+                &options,
+                &mut |s: &Summary| progress.update(s),
+                &mut |facts: &TokenFacts| {
+                    let reproduce = match path {
+                        "-" => format!("(line {} of stdin) | {}", facts.line, case.reproduce),
+                        _ => format!("sed -n '{}p' {path} | {}", facts.line, case.reproduce),
+                    };
+                    let case = junit::token_case(
+                        &classname,
+                        facts.line,
+                        facts.verdict,
+                        &facts.findings,
+                        &reproduce,
+                    );
+                    if spooled.is_ok() {
+                        spooled = spool.add(&case);
+                    }
+                },
+            );
+            spooled.context("cannot spool the JUnit test cases")?;
+            if summary.is_ok() {
+                spool.finish("jose-harness check --batch", &[], &mut out)?;
+            }
+            summary
+        }
+    };
     progress.finish();
     let summary = summary?;
     out.flush()?;

@@ -17,7 +17,7 @@ use jose_harness::redact;
 
 use super::args::{
     check_backends, now_or_clock, profile_parser, read_text_arg, CheckKeyArgs, CheckKeys, Format,
-    LimitArgs,
+    LimitArgs, ResultsFormat,
 };
 use super::{check_batch, exit_for, output, EXIT_FAIL};
 
@@ -51,9 +51,10 @@ pub struct CheckArgs {
     /// Check as if the time were this (seconds since the epoch).
     #[arg(long, value_name = "UNIX")]
     now: Option<i64>,
-    /// Output format [default: text]. --batch always writes JSON Lines.
+    /// Output format [default: text; with --batch, JSON Lines]. junit
+    /// applies to --batch: a test case per line.
     #[arg(long, value_enum)]
-    format: Option<Format>,
+    format: Option<ResultsFormat>,
     #[command(flatten)]
     limits: LimitArgs,
     /// Mask claim and context values (keeping names, types and lengths;
@@ -118,10 +119,24 @@ pub fn run_check(args: CheckArgs) -> Result<ExitCode> {
         let Some(path) = args.batch.as_deref() else {
             bail!("check needs --token or --batch");
         };
-        if args.format == Some(Format::Text) {
-            bail!("--batch writes JSON Lines: --format text does not apply (leave --format out)");
+        if args.format == Some(ResultsFormat::Text) {
+            bail!("--batch writes JSON Lines or JUnit XML: --format text does not apply (leave --format out, or say junit)");
         }
-        return check_batch::run_check_batch(path, &args.setup()?);
+        let junit = (args.format == Some(ResultsFormat::Junit)).then(|| check_batch::JunitCase {
+            reproduce: format!(
+                "jose-harness check --profile {}{} --token -",
+                args.profile.as_str(),
+                args.keys.as_args()
+            ),
+        });
+        return check_batch::run_check_batch(path, &args.setup()?, junit);
+    };
+    let format = match args.format {
+        None | Some(ResultsFormat::Text) => Format::Text,
+        Some(ResultsFormat::Json) => Format::Json,
+        Some(ResultsFormat::Junit) => {
+            bail!("--format junit applies to --batch (a test case per token line); one token prints text or json")
+        }
     };
     let limits = args.limits.limits();
     // Read a little past the limit, so an oversized token is a finding.
@@ -157,7 +172,7 @@ pub fn run_check(args: CheckArgs) -> Result<ExitCode> {
         report.prefer(setup.lang);
     }
     let first = &reports[0];
-    output::reporter(args.format.unwrap_or(Format::Text)).write(first, &mut io::stdout().lock())?;
+    output::reporter(format).write(first, &mut io::stdout().lock())?;
     let disagreeing: Vec<&Report> = reports[1..]
         .iter()
         .filter(|r| r.verdict != first.verdict || r.ids() != first.ids())

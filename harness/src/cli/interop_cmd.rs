@@ -13,7 +13,7 @@ use jose_harness::interop::{self, MatrixVerdict};
 use jose_harness::profile::Profile;
 use jose_harness::report;
 
-use super::args::{profile_parser, Format, ImplementationArgs};
+use super::args::{profile_parser, ImplementationArgs, ResultsFormat};
 use super::progress::run_interop_with_progress;
 use super::{output, EXIT_FAIL, EXIT_PASS};
 
@@ -74,7 +74,7 @@ pub struct InteropArgs {
     implementations: ImplementationArgs,
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]
-    format: Format,
+    format: ResultsFormat,
     /// Also write the matrix as JSON to FILE (what `report --interop-json`
     /// reads), whatever --format prints.
     #[arg(long, value_name = "FILE")]
@@ -127,8 +127,12 @@ pub fn run_interop(args: InteropArgs) -> Result<ExitCode> {
     }
     let mut out = io::stdout().lock();
     match args.format {
-        Format::Text => report::matrix::write_text(&matrix, &mut out)?,
-        Format::Json => report::matrix::write_json(&matrix, &mut out)?,
+        ResultsFormat::Text => report::matrix::write_text(&matrix, &mut out)?,
+        ResultsFormat::Json => report::matrix::write_json(&matrix, &mut out)?,
+        ResultsFormat::Junit => {
+            let suites = report::junit::interop(&matrix, &args.implementations.as_args());
+            report::junit::write("jose-harness interop", &suites, &mut out)?
+        }
     }
     Ok(ExitCode::from(match matrix.verdict {
         MatrixVerdict::Pass => EXIT_PASS,

@@ -9,10 +9,11 @@ use std::process::ExitCode;
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
 
+use jose_harness::report::junit;
 use jose_harness::vectors;
 use jose_harness::wycheproof;
 
-use super::args::{Format, ImplementationArgs};
+use super::args::{ImplementationArgs, ResultsFormat};
 use super::progress::run_vectors_with_progress;
 use super::{output, EXIT_FAIL, EXIT_PASS};
 
@@ -51,7 +52,7 @@ pub struct VectorsRunArgs {
     wycheproof: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]
-    format: Format,
+    format: ResultsFormat,
     /// Also write the results as JSON to FILE (what `report --vectors-json`
     /// reads), whatever --format prints.
     #[arg(long, value_name = "FILE")]
@@ -107,10 +108,21 @@ fn run_vectors_run(args: VectorsRunArgs) -> Result<ExitCode> {
         output::save_json(path, &report)?;
     }
     match args.format {
-        Format::Text => jose_harness::report::vectors::write_text(&report, args.all, &mut out)?,
-        Format::Json => {
+        ResultsFormat::Text => {
+            jose_harness::report::vectors::write_text(&report, args.all, &mut out)?
+        }
+        ResultsFormat::Json => {
             serde_json::to_writer_pretty(&mut out, &report)?;
             writeln!(out)?;
+        }
+        ResultsFormat::Junit => {
+            let reproduce = format!(
+                "jose-harness vectors run --dir {}{} --all",
+                args.dir.display(),
+                args.implementations.as_args()
+            );
+            let suites = junit::vectors_run(&report, &reproduce);
+            junit::write("jose-harness vectors run", &suites, &mut out)?;
         }
     }
     Ok(ExitCode::from(if report.unexpected.is_empty() {
@@ -129,6 +141,11 @@ fn run_wycheproof(dir: &Path, args: &VectorsRunArgs) -> Result<ExitCode> {
     if args.save.is_some() {
         bail!("--save writes a run of the vector files; with --wycheproof use --format json");
     }
+    if args.format == ResultsFormat::Junit {
+        bail!(
+            "--format junit covers the vector files; with --wycheproof use --format text or json"
+        );
+    }
     let suite = wycheproof::load(dir).with_context(|| {
         format!(
             "cannot read Wycheproof's JOSE vectors from {}",
@@ -139,8 +156,8 @@ fn run_wycheproof(dir: &Path, args: &VectorsRunArgs) -> Result<ExitCode> {
     let report = wycheproof::run(&suite, &backends);
     let mut out = io::stdout().lock();
     match args.format {
-        Format::Text => jose_harness::report::wycheproof::write_text(&report, &mut out)?,
-        Format::Json => {
+        ResultsFormat::Text => jose_harness::report::wycheproof::write_text(&report, &mut out)?,
+        ResultsFormat::Json | ResultsFormat::Junit => {
             serde_json::to_writer_pretty(&mut out, &report)?;
             writeln!(out)?;
         }

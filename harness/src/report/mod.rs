@@ -10,6 +10,7 @@ use crate::findings::Report;
 
 pub mod html;
 pub mod json;
+pub mod junit;
 pub mod markdown;
 pub mod matrix;
 pub mod text;
