@@ -9,6 +9,9 @@ mod backends;
 /// Many tokens: `check --batch`, `generate --count`, and RSA work done
 /// once (keys) or only when needed (diagnoses).
 mod batch;
+/// `--format junit` and `--format sarif` of every command that has them,
+/// valid against the JUnit and SARIF schemas.
+mod ci_formats;
 /// The command line: exit codes, JSON output, error messages.
 mod cli;
 /// The committed fuzz corpus and regression inputs, through the targets' entry points.
@@ -18,9 +21,6 @@ mod hostile;
 /// The interop matrix: agreement, broken backends caught, quirks,
 /// external adapters.
 mod interop;
-/// `--format junit` of every command that has it, valid against the
-/// Jenkins JUnit schema.
-mod junit;
 /// Keys in every form, and the errors for wrong ones.
 mod keys;
 /// The catalogue of implementers' mistakes: whole, each made by a negative

@@ -68,6 +68,23 @@ pub enum ResultsFormat {
     /// GitHub, CircleCI, Azure): a case per vector, cell, negative case or
     /// token line; a failure names its rules and how to reproduce it.
     Junit,
+    /// SARIF 2.1.0 (`check` and `audit`), for GitHub code scanning and
+    /// other SARIF viewers: every rule with its fixes, each error or
+    /// warning finding a result at the token's file and line.
+    Sarif,
+}
+
+impl ResultsFormat {
+    /// Refuses SARIF where there are no findings to locate (`vectors run`,
+    /// `interop`).
+    pub fn not_sarif(self, command: &str) -> Result<Self> {
+        if self == ResultsFormat::Sarif {
+            bail!(
+                "--format sarif applies to check and audit (findings about tokens); {command} writes text, json or junit"
+            );
+        }
+        Ok(self)
+    }
 }
 
 /// The input limits of `check` (`--max-token-bytes`, `--max-json-depth`,

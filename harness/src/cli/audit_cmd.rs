@@ -16,7 +16,7 @@ use jose_harness::backend::{self, Backend};
 use jose_harness::batch::{self, BatchOptions, TokenFacts};
 use jose_harness::findings::Verdict;
 use jose_harness::profile::Profile;
-use jose_harness::report::junit;
+use jose_harness::report::{junit, sarif};
 use jose_harness::rules::Severity;
 use jose_harness::sender::mint::{MintInput, MintLog, MintOptions};
 use jose_harness::sender::{SetAudit, SetFinding};
@@ -24,6 +24,8 @@ use jose_harness::sender::{SetAudit, SetFinding};
 use super::args::{
     check_backends, now_or_clock, profile_parser, CheckKeyArgs, CheckKeys, LimitArgs, ResultsFormat,
 };
+use super::check_batch::token_results;
+use super::check_cmd::command_line;
 use super::exit_for;
 
 pub const AUDIT_HELP: &str = "\
@@ -81,7 +83,8 @@ pub struct AuditArgs {
     /// Output: text (the verdict counts, then the set's findings), or one
     /// JSON object with every token's result (`check --batch`'s objects,
     /// streamed as they are checked) and the set's findings.
-    /// junit: a test case per token, and one per finding about the set.
+    /// junit: a test case per token, and one per finding about the set;
+    /// sarif: a result per error or warning finding, at its line.
     #[arg(long, value_enum, default_value = "text")]
     format: ResultsFormat,
     #[command(flatten)]
@@ -185,6 +188,15 @@ pub fn run_audit(args: AuditArgs) -> Result<ExitCode> {
         (Some(path), _) if path != "-" => Some(path.clone()),
         _ => None,
     };
+    // SARIF has its own handle on stdout (the lock is reentrant), written
+    // only in that format.
+    let mut sarif_out = io::BufWriter::with_capacity(1 << 16, io::stdout());
+    let mut sarif_log = match args.format {
+        ResultsFormat::Sarif => Some(sarif::Log::start(&mut sarif_out, &command_line())?),
+        _ => None,
+    };
+    let uri = source.as_deref().map(sarif::artifact_uri);
+    let mut sarif_written = Ok(());
     if json {
         write!(
             stdout,
@@ -213,6 +225,13 @@ pub fn run_audit(args: AuditArgs) -> Result<ExitCode> {
                 spooled = spool.add(&case);
             }
         }
+        if let Some(log) = sarif_log.as_mut() {
+            for result in token_results(facts, uri.as_deref()) {
+                if sarif_written.is_ok() {
+                    sarif_written = log.result(&result);
+                }
+            }
+        }
     };
     let ran = if json {
         let mut out = ArrayLines {
@@ -235,9 +254,40 @@ pub fn run_audit(args: AuditArgs) -> Result<ExitCode> {
         take_runs(log, &mut audit, None);
     }
     spooled.context("cannot spool the JUnit test cases")?;
+    sarif_written.context("cannot write the SARIF results")?;
     let findings = audit.findings(lines_are);
     let verdict = audit.verdict(&findings);
-    if let Some(spool) = spool {
+    if let Some(mut log) = sarif_log {
+        for finding in &findings {
+            if finding.severity == Severity::Info {
+                continue;
+            }
+            let mut result = sarif::result(
+                finding.id,
+                finding.severity,
+                &format!("{} ({})", finding.message, finding.detail),
+                None,
+                Some(json!({"tokens": finding.tokens, "lines": finding.lines})),
+            );
+            if let Some(uri) = &uri {
+                // Where the set shows it: the lines named (the first 20).
+                result["locations"] = finding
+                    .lines
+                    .iter()
+                    .take(20)
+                    .map(|line| {
+                        json!({"physicalLocation": {
+                            "artifactLocation": {"uri": uri},
+                            "region": {"startLine": (*line).max(1)},
+                        }})
+                    })
+                    .collect();
+            }
+            log.result(&result)?;
+        }
+        log.finish()?;
+        sarif_out.flush()?;
+    } else if let Some(spool) = spool {
         let set = junit::Suite {
             name: format!("audit {profile} · the set"),
             cases: findings.iter().map(|f| set_case(&classname, f)).collect(),

@@ -9,7 +9,8 @@ use anyhow::{Context, Result};
 
 use jose_harness::backend::Backend;
 use jose_harness::batch::{self, BatchOptions, Summary, TokenFacts};
-use jose_harness::report::junit;
+use jose_harness::report::{junit, sarif};
+use jose_harness::rules::Severity;
 
 use super::check_cmd::CheckSetup;
 use super::progress::BatchProgress;
@@ -43,20 +44,26 @@ fn labelled(name: &str, e: io::Error) -> io::Error {
     io::Error::new(e.kind(), format!("cannot read the batch from {name}: {e}"))
 }
 
-/// `check --batch --format junit`: a test case per token line.
-pub struct JunitCase {
-    /// The command that checks one token given on stdin, with this run's
-    /// profile and keys.
-    pub reproduce: String,
+/// What `check --batch` writes.
+pub enum BatchOutput {
+    /// One `check --format json` object per line (the default).
+    JsonLines,
+    /// JUnit XML: a test case per token line.
+    Junit {
+        /// The command that checks one token given on stdin, with this
+        /// run's profile and keys.
+        reproduce: String,
+    },
+    /// SARIF: a result per error or warning finding, at its line.
+    Sarif {
+        /// The command line, for the log's invocation.
+        command_line: String,
+    },
 }
 
 /// Runs `check --batch PATH` (`-`: stdin) with what `check` set up: JSON
-/// Lines, or JUnit XML with `junit`.
-pub fn run_check_batch(
-    path: &str,
-    setup: &CheckSetup,
-    junit: Option<JunitCase>,
-) -> Result<ExitCode> {
+/// Lines, JUnit XML or SARIF.
+pub fn run_check_batch(path: &str, setup: &CheckSetup, output: BatchOutput) -> Result<ExitCode> {
     let (mut input, size): (Box<dyn BufRead>, Option<u64>) = if path == "-" {
         let stdin = BatchInput {
             inner: io::stdin().lock(),
@@ -87,11 +94,34 @@ pub fn run_check_batch(
 
     let progress = BatchProgress::on_terminal(size);
     let mut out = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
-    let summary = match &junit {
-        None => batch::run(&mut input, &mut out, &options, &mut |s: &Summary| {
+    let summary = match &output {
+        BatchOutput::JsonLines => batch::run(&mut input, &mut out, &options, &mut |s: &Summary| {
             progress.update(s)
         }),
-        Some(case) => {
+        BatchOutput::Sarif { command_line } => {
+            let uri = (path != "-").then(|| sarif::artifact_uri(path));
+            let mut log = sarif::Log::start(&mut out, command_line)?;
+            let mut written = Ok(());
+            let summary = batch::run_observed(
+                &mut input,
+                &mut io::sink(),
+                &options,
+                &mut |s: &Summary| progress.update(s),
+                &mut |facts: &TokenFacts| {
+                    for result in token_results(facts, uri.as_deref()) {
+                        if written.is_ok() {
+                            written = log.result(&result);
+                        }
+                    }
+                },
+            );
+            written.context("cannot write the SARIF results")?;
+            if summary.is_ok() {
+                log.finish()?;
+            }
+            summary
+        }
+        BatchOutput::Junit { reproduce } => {
             let profile = setup.profile.as_str();
             let mut spool = junit::Spool::new(format!("check --batch {profile}"));
             let mut spooled = Ok(());
@@ -103,8 +133,8 @@ pub fn run_check_batch(
                 &mut |s: &Summary| progress.update(s),
                 &mut |facts: &TokenFacts| {
                     let reproduce = match path {
-                        "-" => format!("(line {} of stdin) | {}", facts.line, case.reproduce),
-                        _ => format!("sed -n '{}p' {path} | {}", facts.line, case.reproduce),
+                        "-" => format!("(line {} of stdin) | {reproduce}", facts.line),
+                        _ => format!("sed -n '{}p' {path} | {reproduce}", facts.line),
                     };
                     let case = junit::token_case(
                         &classname,
@@ -133,4 +163,29 @@ pub fn run_check_batch(
         output::batch_summary_line(&summary, setup.backends[0].id())
     );
     Ok(exit_for(summary.verdict()))
+}
+
+/// The SARIF results of one token of a batch: each error or warning rule
+/// once, at the token's line of the file `uri` (none from stdin).
+pub fn token_results(facts: &TokenFacts, uri: Option<&str>) -> Vec<serde_json::Value> {
+    let mut seen: Vec<&str> = Vec::new();
+    let mut results = Vec::new();
+    for (id, severity) in &facts.findings {
+        if *severity == Severity::Info || seen.contains(id) {
+            continue;
+        }
+        seen.push(id);
+        let message = match jose_harness::rules::by_id(id) {
+            Some(rule) => format!("line {}: {}", facts.line, rule.message),
+            None => format!("line {}: {id}", facts.line),
+        };
+        results.push(sarif::result(
+            id,
+            *severity,
+            &message,
+            uri.map(|u| (u, facts.line)),
+            None,
+        ));
+    }
+    results
 }

@@ -14,6 +14,8 @@ use jose_harness::jose::Limits;
 use jose_harness::mistakes::Lang;
 use jose_harness::profile::Profile;
 use jose_harness::redact;
+use jose_harness::report::sarif;
+use jose_harness::rules::Severity;
 
 use super::args::{
     check_backends, now_or_clock, profile_parser, read_text_arg, CheckKeyArgs, CheckKeys, Format,
@@ -113,6 +115,11 @@ impl CheckArgs {
     }
 }
 
+/// The command line as it was given (for SARIF's `invocations`).
+pub fn command_line() -> String {
+    std::env::args().collect::<Vec<_>>().join(" ")
+}
+
 /// Runs `check`.
 pub fn run_check(args: CheckArgs) -> Result<ExitCode> {
     let Some(token_arg) = &args.token else {
@@ -120,20 +127,25 @@ pub fn run_check(args: CheckArgs) -> Result<ExitCode> {
             bail!("check needs --token or --batch");
         };
         if args.format == Some(ResultsFormat::Text) {
-            bail!("--batch writes JSON Lines or JUnit XML: --format text does not apply (leave --format out, or say junit)");
+            bail!("--batch writes JSON Lines, JUnit XML or SARIF: --format text does not apply (leave --format out, or say junit or sarif)");
         }
-        let junit = (args.format == Some(ResultsFormat::Junit)).then(|| check_batch::JunitCase {
-            reproduce: format!(
-                "jose-harness check --profile {}{} --token -",
-                args.profile.as_str(),
-                args.keys.as_args()
-            ),
-        });
-        return check_batch::run_check_batch(path, &args.setup()?, junit);
+        let reproduce = format!(
+            "jose-harness check --profile {}{} --token -",
+            args.profile.as_str(),
+            args.keys.as_args()
+        );
+        let output = match args.format {
+            Some(ResultsFormat::Junit) => check_batch::BatchOutput::Junit { reproduce },
+            Some(ResultsFormat::Sarif) => check_batch::BatchOutput::Sarif {
+                command_line: command_line(),
+            },
+            _ => check_batch::BatchOutput::JsonLines,
+        };
+        return check_batch::run_check_batch(path, &args.setup()?, output);
     };
     let format = match args.format {
         None | Some(ResultsFormat::Text) => Format::Text,
-        Some(ResultsFormat::Json) => Format::Json,
+        Some(ResultsFormat::Json | ResultsFormat::Sarif) => Format::Json,
         Some(ResultsFormat::Junit) => {
             bail!("--format junit applies to --batch (a test case per token line); one token prints text or json")
         }
@@ -172,7 +184,40 @@ pub fn run_check(args: CheckArgs) -> Result<ExitCode> {
         report.prefer(setup.lang);
     }
     let first = &reports[0];
-    output::reporter(format).write(first, &mut io::stdout().lock())?;
+    if args.format == Some(ResultsFormat::Sarif) {
+        let location = token_arg
+            .strip_prefix('@')
+            .map(|path| (sarif::artifact_uri(path), 1));
+        let mut out = io::stdout().lock();
+        let mut log = sarif::Log::start(&mut out, &command_line())?;
+        for finding in first
+            .findings
+            .iter()
+            .filter(|f| f.severity != Severity::Info)
+        {
+            let properties = finding
+                .cause
+                .as_ref()
+                .map(|cause| serde_json::json!({"cause": cause, "fixes": finding.fixes}));
+            let message = match &finding.cause {
+                Some(cause) => format!(
+                    "{} ({}). {}",
+                    finding.message, finding.detail, cause.message
+                ),
+                None => format!("{} ({})", finding.message, finding.detail),
+            };
+            log.result(&sarif::result(
+                finding.id,
+                finding.severity,
+                &message,
+                location.as_ref().map(|(uri, line)| (uri.as_str(), *line)),
+                properties,
+            ))?;
+        }
+        log.finish()?;
+    } else {
+        output::reporter(format).write(first, &mut io::stdout().lock())?;
+    }
     let disagreeing: Vec<&Report> = reports[1..]
         .iter()
         .filter(|r| r.verdict != first.verdict || r.ids() != first.ids())

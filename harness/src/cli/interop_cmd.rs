@@ -116,6 +116,7 @@ impl InteropArgs {
 
 /// Runs `interop`.
 pub fn run_interop(args: InteropArgs) -> Result<ExitCode> {
+    args.format.not_sarif("interop")?;
     let impls = args.implementations.start()?;
     let quirks = args.implementations.quirks()?;
     let options = args.options()?;
@@ -129,7 +130,7 @@ pub fn run_interop(args: InteropArgs) -> Result<ExitCode> {
     match args.format {
         ResultsFormat::Text => report::matrix::write_text(&matrix, &mut out)?,
         ResultsFormat::Json => report::matrix::write_json(&matrix, &mut out)?,
-        ResultsFormat::Junit => {
+        ResultsFormat::Junit | ResultsFormat::Sarif => {
             let suites = report::junit::interop(&matrix, &args.implementations.as_args());
             report::junit::write("jose-harness interop", &suites, &mut out)?
         }

@@ -94,6 +94,7 @@ fn run_vectors_generate(args: VectorsGenerateArgs) -> Result<ExitCode> {
 }
 
 fn run_vectors_run(args: VectorsRunArgs) -> Result<ExitCode> {
+    args.format.not_sarif("vectors run")?;
     if let Some(dir) = &args.wycheproof {
         return run_wycheproof(dir, &args);
     }
@@ -115,7 +116,7 @@ fn run_vectors_run(args: VectorsRunArgs) -> Result<ExitCode> {
             serde_json::to_writer_pretty(&mut out, &report)?;
             writeln!(out)?;
         }
-        ResultsFormat::Junit => {
+        ResultsFormat::Junit | ResultsFormat::Sarif => {
             let reproduce = format!(
                 "jose-harness vectors run --dir {}{} --all",
                 args.dir.display(),
@@ -157,7 +158,7 @@ fn run_wycheproof(dir: &Path, args: &VectorsRunArgs) -> Result<ExitCode> {
     let mut out = io::stdout().lock();
     match args.format {
         ResultsFormat::Text => jose_harness::report::wycheproof::write_text(&report, &mut out)?,
-        ResultsFormat::Json | ResultsFormat::Junit => {
+        ResultsFormat::Json | ResultsFormat::Junit | ResultsFormat::Sarif => {
             serde_json::to_writer_pretty(&mut out, &report)?;
             writeln!(out)?;
         }

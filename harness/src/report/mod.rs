@@ -13,6 +13,7 @@ pub mod json;
 pub mod junit;
 pub mod markdown;
 pub mod matrix;
+pub mod sarif;
 pub mod text;
 pub mod vectors;
 pub mod wycheproof;

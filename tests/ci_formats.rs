@@ -1,8 +1,11 @@
-//! `--format junit` of `vectors run`, `interop`, `check --batch` and
-//! `audit`: each output valid against the Jenkins JUnit schema
-//! (tests/data/junit/jenkins-junit.xsd, validated by Python's xmlschema),
-//! a case per vector, cell, negative case or token line, failures naming
-//! their rules with a reproduction command that does reproduce them.
+//! The formats CI systems read. `--format junit` of `vectors run`,
+//! `interop`, `check --batch` and `audit`: each output valid against the
+//! Jenkins JUnit schema (tests/data/junit/, validated by Python's
+//! xmlschema), a case per vector, cell, negative case or token line,
+//! failures naming their rules with a reproduction command that does
+//! reproduce them. `--format sarif` of `check`, `check --batch` and
+//! `audit`: valid SARIF 2.1.0 (tests/data/sarif/, validated by Python's
+//! jsonschema), every rule described, each finding at its file and line.
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -20,10 +23,10 @@ fn key(name: &str, half: &str) -> String {
     key_path(name, half).display().to_string()
 }
 
-/// A Python that can import xmlschema: the workspace's `.venv` (made by
-/// `scripts/peers/setup.sh`), then `python3`; `None` (after a skip, or a
-/// failure under CI) when there is none.
-fn xmlschema_python() -> Option<OsString> {
+/// A Python that can import `module` (a schema validator): the
+/// workspace's `.venv` (made by `scripts/peers/setup.sh`), then `python3`;
+/// `None` (after a skip, or a failure under CI) when there is none.
+fn python_with(module: &str) -> Option<OsString> {
     let candidates = [
         (
             workspace().join(".venv/bin/python").into_os_string(),
@@ -31,22 +34,23 @@ fn xmlschema_python() -> Option<OsString> {
         ),
         (OsString::from("python3"), "on PATH".to_owned()),
     ];
-    match first_working(
-        &candidates,
-        &["-c", "import xmlschema; print(xmlschema.__version__)"],
-    ) {
+    match first_working(&candidates, &["-c", &format!("import {module}")]) {
         Ok((python, _)) => Some(python),
         Err(reasons) => {
             unavailable(
-                "xmlschema (the JUnit schema validator)",
+                &format!("{module} (a schema validator)"),
                 &format!(
-                    "no Python that can import xmlschema ({}); run scripts/peers/setup.sh",
+                    "no Python that can import {module} ({}); run scripts/peers/setup.sh",
                     reasons.join("; ")
                 ),
             );
             None
         }
     }
+}
+
+fn xmlschema_python() -> Option<OsString> {
+    python_with("xmlschema")
 }
 
 /// Validates `xml` against the Jenkins JUnit schema; panics with the
@@ -345,4 +349,210 @@ fn the_validator_refuses_a_suite_without_its_count() {
         !out.status.success(),
         "a testsuite without tests= passed validation"
     );
+}
+
+/// Validates `json` against the SARIF 2.1.0 schema; panics with the
+/// validator's message when it is not valid.
+fn assert_valid_sarif(python: &OsString, json: &[u8]) -> Value {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("results.sarif");
+    std::fs::write(&file, json).unwrap();
+    let out = StdCommand::new(python)
+        .arg("-c")
+        .arg(
+            "import sys, json, jsonschema\n\
+             schema = json.load(open(sys.argv[1]))\n\
+             jsonschema.Draft4Validator(schema).validate(json.load(open(sys.argv[2])))",
+        )
+        .arg(workspace().join("tests/data/sarif/sarif-2.1.0-rtm.5.json"))
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "not valid SARIF: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(json).unwrap()
+}
+
+fn results(log: &Value) -> &Vec<Value> {
+    log["runs"][0]["results"].as_array().unwrap()
+}
+
+#[test]
+fn check_sarif_describes_every_rule_and_puts_each_finding_at_the_token_file() {
+    let Some(python) = python_with("jsonschema") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let batch = batch_file(dir.path());
+    let broken = std::fs::read_to_string(&batch)
+        .unwrap()
+        .lines()
+        .nth(1)
+        .unwrap()
+        .to_owned();
+    let file = dir.path().join("broken token.txt");
+    std::fs::write(&file, &broken).unwrap();
+    let sarif = output(
+        harness()
+            .args([
+                "check",
+                "--profile",
+                "moveo",
+                "--now",
+                &NOW.to_string(),
+                "--format",
+                "sarif",
+            ])
+            .args(["--verify-key", &key("customer", "public")])
+            .arg("--token")
+            .arg(format!("@{}", file.display())),
+        1,
+    );
+    let log = assert_valid_sarif(&python, sarif.as_bytes());
+    // The same token as JSON: each error or warning is one result.
+    let json: Value = serde_json::from_str(&output(
+        harness()
+            .args([
+                "check",
+                "--profile",
+                "moveo",
+                "--now",
+                &NOW.to_string(),
+                "--format",
+                "json",
+            ])
+            .args(["--verify-key", &key("customer", "public")])
+            .arg("--token")
+            .arg(format!("@{}", file.display())),
+        1,
+    ))
+    .unwrap();
+    let findings: Vec<&Value> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["severity"] != "info")
+        .collect();
+    assert_eq!(results(&log).len(), findings.len());
+    for (result, finding) in results(&log).iter().zip(&findings) {
+        assert_eq!(result["ruleId"], finding["id"]);
+        let location = &result["locations"][0]["physicalLocation"];
+        let uri = location["artifactLocation"]["uri"].as_str().unwrap();
+        assert!(
+            uri.starts_with("file://") && uri.ends_with("broken%20token.txt"),
+            "{uri}"
+        );
+        assert_eq!(location["region"]["startLine"], 1);
+    }
+    // Every rule of `checks`, each with a page and a fix.
+    let rules: Value =
+        serde_json::from_str(&output(harness().args(["checks", "--format", "json"]), 0)).unwrap();
+    let described = log["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    assert_eq!(described.len(), rules.as_array().unwrap().len());
+    for rule in described {
+        // A page where the reference names an RFC or a vendor's page (the
+        // project's own bounds have none); a fix always.
+        let reference = rule["properties"]["reference"].as_str().unwrap();
+        let names_a_page = ["RFC", "iAdvize", "Moveo"]
+            .iter()
+            .any(|p| reference.contains(p));
+        match rule["helpUri"].as_str() {
+            Some(uri) => assert!(names_a_page && uri.starts_with("https://"), "{rule}"),
+            None => assert!(!names_a_page, "{rule}"),
+        }
+        assert!(rule["help"]["text"].as_str().unwrap().starts_with("Fix: "));
+    }
+    // A rule with mistakes behind it gives their fixes per language.
+    let ecb = described
+        .iter()
+        .find(|r| r["id"] == "moveo.aes.ecb")
+        .unwrap();
+    let help = ecb["help"]["text"].as_str().unwrap();
+    assert!(
+        help.contains("aes.ecb") && help.contains("Java") && help.contains("PHP"),
+        "{help}"
+    );
+}
+
+#[test]
+fn batch_and_audit_sarif_put_each_finding_at_its_line() {
+    let Some(python) = python_with("jsonschema") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let batch = batch_file(dir.path());
+    for command in ["check", "audit"] {
+        let mut harness = harness();
+        harness
+            .args([
+                command,
+                "--profile",
+                "moveo",
+                "--now",
+                &NOW.to_string(),
+                "--format",
+                "sarif",
+            ])
+            .args(["--verify-key", &key("customer", "public")])
+            .args(["--decrypt-key", &key("recipient", "private")])
+            .arg(if command == "check" {
+                "--batch"
+            } else {
+                "--tokens"
+            })
+            .arg(&batch);
+        let log = assert_valid_sarif(&python, output(&mut harness, 1).as_bytes());
+        let errors: Vec<&Value> = results(&log)
+            .iter()
+            .filter(|r| r["level"] == "error")
+            .collect();
+        assert!(!errors.is_empty(), "{command}: no error result");
+        for result in &errors {
+            let location = &result["locations"][0]["physicalLocation"];
+            assert_eq!(location["region"]["startLine"], 2, "{command}: {result}");
+            assert!(location["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap()
+                .ends_with("tokens.txt"));
+        }
+        // The good lines carry only the test keys' warning.
+        assert!(results(&log)
+            .iter()
+            .filter(|r| r["locations"][0]["physicalLocation"]["region"]["startLine"] != 2)
+            .all(|r| r["ruleId"] == "key.test_key"));
+    }
+    // No findings to place in a run of vectors or of the matrix.
+    harness()
+        .args(["interop", "--cases", "1", "--format", "sarif"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "--format sarif applies to check and audit",
+        ));
+}
+
+#[test]
+fn the_sarif_validator_refuses_an_unknown_level() {
+    let Some(python) = python_with("jsonschema") else {
+        return;
+    };
+    let bad = r#"{"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "x"}},
+        "results": [{"ruleId": "r", "level": "fatal", "message": {"text": "m"}}]}]}"#;
+    let out = StdCommand::new(&python)
+        .arg("-c")
+        .arg(
+            "import sys, json, jsonschema\n\
+             schema = json.load(open(sys.argv[1]))\n\
+             jsonschema.Draft4Validator(schema).validate(json.loads(sys.argv[2]))",
+        )
+        .arg(workspace().join("tests/data/sarif/sarif-2.1.0-rtm.5.json"))
+        .arg(bad)
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "level fatal passed validation");
 }
