@@ -26,7 +26,7 @@ fn key(name: &str, half: &str) -> String {
 /// A Python that can import `module` (a schema validator): the
 /// workspace's `.venv` (made by `scripts/peers/setup.sh`), then `python3`;
 /// `None` (after a skip, or a failure under CI) when there is none.
-fn python_with(module: &str) -> Option<OsString> {
+pub fn python_with(module: &str) -> Option<OsString> {
     let candidates = [
         (
             workspace().join(".venv/bin/python").into_os_string(),
@@ -55,7 +55,7 @@ fn xmlschema_python() -> Option<OsString> {
 
 /// Validates `xml` against the Jenkins JUnit schema; panics with the
 /// validator's message when it is not valid.
-fn assert_valid_junit(python: &OsString, xml: &[u8]) {
+pub fn assert_valid_junit(python: &OsString, xml: &[u8]) {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("results.xml");
     std::fs::write(&file, xml).unwrap();
@@ -353,7 +353,7 @@ fn the_validator_refuses_a_suite_without_its_count() {
 
 /// Validates `json` against the SARIF 2.1.0 schema; panics with the
 /// validator's message when it is not valid.
-fn assert_valid_sarif(python: &OsString, json: &[u8]) -> Value {
+pub fn assert_valid_sarif(python: &OsString, json: &[u8]) -> Value {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("results.sarif");
     std::fs::write(&file, json).unwrap();

@@ -14,6 +14,9 @@ mod batch;
 mod ci_formats;
 /// The command line: exit codes, JSON output, error messages.
 mod cli;
+/// The example CI workflows run as written against the sample sender and
+/// receiver.
+mod examples;
 /// The committed fuzz corpus and regression inputs, through the targets' entry points.
 mod fuzz_corpus;
 /// Hostile input at every resource bound: a clear finding or error, fast.
