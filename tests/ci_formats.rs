@@ -49,30 +49,53 @@ pub fn python_with(module: &str) -> Option<OsString> {
     }
 }
 
-fn xmlschema_python() -> Option<OsString> {
-    python_with("xmlschema")
-}
-
 /// Validates `xml` against the Jenkins JUnit schema; panics with the
 /// validator's message when it is not valid.
 pub fn assert_valid_junit(python: &OsString, xml: &[u8]) {
+    if let Err(why) = validate(python, Schema::Junit, xml) {
+        panic!(
+            "not valid JUnit: {why}\n{}",
+            String::from_utf8_lossy(&xml[..xml.len().min(2000)])
+        );
+    }
+}
+
+/// The schemas of tests/data/, and the validator each is read with.
+#[derive(Clone, Copy)]
+enum Schema {
+    Junit,
+    Sarif,
+}
+
+/// Validates `document` against `schema` with `python`: the validator's
+/// message when it is not valid.
+fn validate(python: &OsString, schema: Schema, document: &[u8]) -> Result<(), String> {
+    let (file, program) = match schema {
+        Schema::Junit => (
+            "tests/data/junit/jenkins-junit.xsd",
+            "import sys, xmlschema\nxmlschema.XMLSchema(sys.argv[1]).validate(sys.argv[2])",
+        ),
+        Schema::Sarif => (
+            "tests/data/sarif/sarif-2.1.0-rtm.5.json",
+            "import sys, json, jsonschema\n\
+             schema = json.load(open(sys.argv[1]))\n\
+             jsonschema.Draft4Validator(schema).validate(json.load(open(sys.argv[2])))",
+        ),
+    };
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("results.xml");
-    std::fs::write(&file, xml).unwrap();
-    let schema = workspace().join("tests/data/junit/jenkins-junit.xsd");
+    let path = dir.path().join("document");
+    std::fs::write(&path, document).unwrap();
     let out = StdCommand::new(python)
-        .arg("-c")
-        .arg("import sys, xmlschema\nxmlschema.XMLSchema(sys.argv[1]).validate(sys.argv[2])")
-        .arg(&schema)
-        .arg(&file)
+        .args(["-c", program])
+        .arg(workspace().join(file))
+        .arg(&path)
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "not valid JUnit: {}\n{}",
-        String::from_utf8_lossy(&out.stderr),
-        String::from_utf8_lossy(&xml[..xml.len().min(2000)])
-    );
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr).into_owned())
+    }
 }
 
 /// The value of attribute `name` of the first element `element`.
@@ -101,7 +124,7 @@ fn output(command: &mut Command, code: i32) -> String {
 
 #[test]
 fn vectors_run_gives_a_valid_case_per_vector_and_names_what_a_lying_consumer_got_wrong() {
-    let Some(python) = xmlschema_python() else {
+    let Some(python) = python_with("xmlschema") else {
         return;
     };
     let dir = workspace().join("vectors");
@@ -161,7 +184,7 @@ fn vectors_run_gives_a_valid_case_per_vector_and_names_what_a_lying_consumer_got
 
 #[test]
 fn interop_gives_a_valid_case_per_cell_and_per_negative_answer() {
-    let Some(python) = xmlschema_python() else {
+    let Some(python) = python_with("xmlschema") else {
         return;
     };
     let args = [
@@ -206,30 +229,32 @@ fn batch_file(dir: &Path) -> PathBuf {
     path
 }
 
+/// `check --batch` or `audit --tokens` of `batch` with the bundled keys
+/// and the pinned clock, in `format`.
+fn batch_command(command: &str, format: &str, batch: &Path) -> Command {
+    let mut harness = harness();
+    harness
+        .args([command, "--profile", "moveo", "--now", &NOW.to_string()])
+        .args(["--format", format])
+        .args(["--verify-key", &key("customer", "public")])
+        .args(["--decrypt-key", &key("recipient", "private")])
+        .arg(if command == "check" {
+            "--batch"
+        } else {
+            "--tokens"
+        })
+        .arg(batch);
+    harness
+}
+
 #[test]
 fn check_batch_gives_a_case_per_line_whose_reproduction_command_reproduces_it() {
-    let Some(python) = xmlschema_python() else {
+    let Some(python) = python_with("xmlschema") else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
     let batch = batch_file(dir.path());
-    let xml = output(
-        harness()
-            .args([
-                "check",
-                "--profile",
-                "moveo",
-                "--now",
-                &NOW.to_string(),
-                "--format",
-                "junit",
-            ])
-            .args(["--verify-key", &key("customer", "public")])
-            .args(["--decrypt-key", &key("recipient", "private")])
-            .arg("--batch")
-            .arg(&batch),
-        1,
-    );
+    let xml = output(&mut batch_command("check", "junit", &batch), 1);
     assert_valid_junit(&python, xml.as_bytes());
     assert_eq!(attribute(&xml, "testsuite", "tests"), 3);
     assert_eq!(attribute(&xml, "testsuite", "failures"), 1);
@@ -292,28 +317,12 @@ fn check_batch_gives_a_case_per_line_whose_reproduction_command_reproduces_it() 
 
 #[test]
 fn audit_gives_a_case_per_token_and_a_suite_for_the_set() {
-    let Some(python) = xmlschema_python() else {
+    let Some(python) = python_with("xmlschema") else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
     let batch = batch_file(dir.path());
-    let xml = output(
-        harness()
-            .args([
-                "audit",
-                "--profile",
-                "moveo",
-                "--now",
-                &NOW.to_string(),
-                "--format",
-                "junit",
-            ])
-            .args(["--verify-key", &key("customer", "public")])
-            .args(["--decrypt-key", &key("recipient", "private")])
-            .arg("--tokens")
-            .arg(&batch),
-        1,
-    );
+    let xml = output(&mut batch_command("audit", "junit", &batch), 1);
     assert_valid_junit(&python, xml.as_bytes());
     assert_eq!(attribute(&xml, "testsuite", "tests"), 3);
     assert!(
@@ -328,25 +337,12 @@ fn audit_gives_a_case_per_token_and_a_suite_for_the_set() {
 
 #[test]
 fn the_validator_refuses_a_suite_without_its_count() {
-    let Some(python) = xmlschema_python() else {
+    let Some(python) = python_with("xmlschema") else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("bad.xml");
-    std::fs::write(
-        &file,
-        r#"<testsuites><testsuite name="s"><testcase name="c"/></testsuite></testsuites>"#,
-    )
-    .unwrap();
-    let out = StdCommand::new(&python)
-        .arg("-c")
-        .arg("import sys, xmlschema\nxmlschema.XMLSchema(sys.argv[1]).validate(sys.argv[2])")
-        .arg(workspace().join("tests/data/junit/jenkins-junit.xsd"))
-        .arg(&file)
-        .output()
-        .unwrap();
+    let bad = r#"<testsuites><testsuite name="s"><testcase name="c"/></testsuite></testsuites>"#;
     assert!(
-        !out.status.success(),
+        validate(&python, Schema::Junit, bad.as_bytes()).is_err(),
         "a testsuite without tests= passed validation"
     );
 }
@@ -354,25 +350,9 @@ fn the_validator_refuses_a_suite_without_its_count() {
 /// Validates `json` against the SARIF 2.1.0 schema; panics with the
 /// validator's message when it is not valid.
 pub fn assert_valid_sarif(python: &OsString, json: &[u8]) -> Value {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("results.sarif");
-    std::fs::write(&file, json).unwrap();
-    let out = StdCommand::new(python)
-        .arg("-c")
-        .arg(
-            "import sys, json, jsonschema\n\
-             schema = json.load(open(sys.argv[1]))\n\
-             jsonschema.Draft4Validator(schema).validate(json.load(open(sys.argv[2])))",
-        )
-        .arg(workspace().join("tests/data/sarif/sarif-2.1.0-rtm.5.json"))
-        .arg(&file)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "not valid SARIF: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    if let Err(why) = validate(python, Schema::Sarif, json) {
+        panic!("not valid SARIF: {why}");
+    }
     serde_json::from_slice(json).unwrap()
 }
 
@@ -487,26 +467,8 @@ fn batch_and_audit_sarif_put_each_finding_at_its_line() {
     let dir = tempfile::tempdir().unwrap();
     let batch = batch_file(dir.path());
     for command in ["check", "audit"] {
-        let mut harness = harness();
-        harness
-            .args([
-                command,
-                "--profile",
-                "moveo",
-                "--now",
-                &NOW.to_string(),
-                "--format",
-                "sarif",
-            ])
-            .args(["--verify-key", &key("customer", "public")])
-            .args(["--decrypt-key", &key("recipient", "private")])
-            .arg(if command == "check" {
-                "--batch"
-            } else {
-                "--tokens"
-            })
-            .arg(&batch);
-        let log = assert_valid_sarif(&python, output(&mut harness, 1).as_bytes());
+        let sarif = output(&mut batch_command(command, "sarif", &batch), 1);
+        let log = assert_valid_sarif(&python, sarif.as_bytes());
         let errors: Vec<&Value> = results(&log)
             .iter()
             .filter(|r| r["level"] == "error")
@@ -543,16 +505,8 @@ fn the_sarif_validator_refuses_an_unknown_level() {
     };
     let bad = r#"{"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "x"}},
         "results": [{"ruleId": "r", "level": "fatal", "message": {"text": "m"}}]}]}"#;
-    let out = StdCommand::new(&python)
-        .arg("-c")
-        .arg(
-            "import sys, json, jsonschema\n\
-             schema = json.load(open(sys.argv[1]))\n\
-             jsonschema.Draft4Validator(schema).validate(json.loads(sys.argv[2]))",
-        )
-        .arg(workspace().join("tests/data/sarif/sarif-2.1.0-rtm.5.json"))
-        .arg(bad)
-        .output()
-        .unwrap();
-    assert!(!out.status.success(), "level fatal passed validation");
+    assert!(
+        validate(&python, Schema::Sarif, bad.as_bytes()).is_err(),
+        "level fatal passed validation"
+    );
 }

@@ -24,7 +24,7 @@ use jose_harness::sender::{SetAudit, SetFinding};
 use super::args::{
     check_backends, now_or_clock, profile_parser, CheckKeyArgs, CheckKeys, LimitArgs, ResultsFormat,
 };
-use super::check_batch::token_results;
+use super::check_batch::{Finished, TokenSink};
 use super::check_cmd::command_line;
 use super::exit_for;
 
@@ -176,14 +176,7 @@ pub fn run_audit(args: AuditArgs) -> Result<ExitCode> {
     let mut stdout = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
     let json = args.format == ResultsFormat::Json;
     let profile = args.profile.as_str();
-    let mut spool = (args.format == ResultsFormat::Junit)
-        .then(|| junit::Spool::new(format!("audit {profile} · tokens")));
-    let mut spooled = Ok(());
     let classname = format!("jose-harness.audit.{profile}");
-    let reproduce_one = format!(
-        "jose-harness check --profile {profile}{} --token -",
-        args.keys.as_args()
-    );
     let source = match (&args.tokens, &args.mint) {
         (Some(path), _) if path != "-" => Some(path.clone()),
         _ => None,
@@ -191,12 +184,28 @@ pub fn run_audit(args: AuditArgs) -> Result<ExitCode> {
     // SARIF has its own handle on stdout (the lock is reentrant), written
     // only in that format.
     let mut sarif_out = io::BufWriter::with_capacity(1 << 16, io::stdout());
-    let mut sarif_log = match args.format {
-        ResultsFormat::Sarif => Some(sarif::Log::start(&mut sarif_out, &command_line())?),
+    let uri = source.as_deref().map(sarif::artifact_uri);
+    let mut sink = match args.format {
+        ResultsFormat::Junit => Some(TokenSink::junit(
+            format!("audit {profile} · tokens"),
+            classname.clone(),
+            source,
+            if args.mint.is_some() {
+                "the minting command's runs"
+            } else {
+                "stdin"
+            },
+            format!(
+                "jose-harness check --profile {profile}{} --token -",
+                args.keys.as_args()
+            ),
+        )),
+        ResultsFormat::Sarif => Some(TokenSink::sarif(
+            sarif::Log::start(&mut sarif_out, &command_line())?,
+            uri.clone(),
+        )),
         _ => None,
     };
-    let uri = source.as_deref().map(sarif::artifact_uri);
-    let mut sarif_written = Ok(());
     if json {
         write!(
             stdout,
@@ -209,28 +218,8 @@ pub fn run_audit(args: AuditArgs) -> Result<ExitCode> {
             take_runs(log, &mut audit, Some(facts));
         }
         audit.add(facts);
-        if let Some(spool) = spool.as_mut() {
-            let reproduce = match &source {
-                Some(path) => format!("sed -n '{}p' {path} | {reproduce_one}", facts.line),
-                None => format!("({lines_are} {}) | {reproduce_one}", facts.line),
-            };
-            let case = junit::token_case(
-                &classname,
-                facts.line,
-                facts.verdict,
-                &facts.findings,
-                &reproduce,
-            );
-            if spooled.is_ok() {
-                spooled = spool.add(&case);
-            }
-        }
-        if let Some(log) = sarif_log.as_mut() {
-            for result in token_results(facts, uri.as_deref()) {
-                if sarif_written.is_ok() {
-                    sarif_written = log.result(&result);
-                }
-            }
+        if let Some(sink) = sink.as_mut() {
+            sink.observe(facts);
         }
     };
     let ran = if json {
@@ -253,11 +242,10 @@ pub fn run_audit(args: AuditArgs) -> Result<ExitCode> {
     if let Some(log) = &log {
         take_runs(log, &mut audit, None);
     }
-    spooled.context("cannot spool the JUnit test cases")?;
-    sarif_written.context("cannot write the SARIF results")?;
+    let finished = sink.map(TokenSink::finish).transpose()?;
     let findings = audit.findings(lines_are);
     let verdict = audit.verdict(&findings);
-    if let Some(mut log) = sarif_log {
+    if let Some(Finished::Sarif(mut log)) = finished {
         for finding in &findings {
             if finding.severity == Severity::Info {
                 continue;
@@ -287,7 +275,7 @@ pub fn run_audit(args: AuditArgs) -> Result<ExitCode> {
         }
         log.finish()?;
         sarif_out.flush()?;
-    } else if let Some(spool) = spool {
+    } else if let Some(Finished::Junit(spool)) = finished {
         let set = junit::Suite {
             name: format!("audit {profile} · the set"),
             cases: findings.iter().map(|f| set_case(&classname, f)).collect(),

@@ -100,56 +100,38 @@ pub fn run_check_batch(path: &str, setup: &CheckSetup, output: BatchOutput) -> R
         }),
         BatchOutput::Sarif { command_line } => {
             let uri = (path != "-").then(|| sarif::artifact_uri(path));
-            let mut log = sarif::Log::start(&mut out, command_line)?;
-            let mut written = Ok(());
+            let log = sarif::Log::start(&mut out, command_line)?;
+            let mut sink = TokenSink::sarif(log, uri);
             let summary = batch::run_observed(
                 &mut input,
                 &mut io::sink(),
                 &options,
                 &mut |s: &Summary| progress.update(s),
-                &mut |facts: &TokenFacts| {
-                    for result in token_results(facts, uri.as_deref()) {
-                        if written.is_ok() {
-                            written = log.result(&result);
-                        }
-                    }
-                },
+                &mut |facts: &TokenFacts| sink.observe(facts),
             );
-            written.context("cannot write the SARIF results")?;
-            if summary.is_ok() {
+            if let (Finished::Sarif(log), true) = (sink.finish()?, summary.is_ok()) {
                 log.finish()?;
             }
             summary
         }
         BatchOutput::Junit { reproduce } => {
             let profile = setup.profile.as_str();
-            let mut spool = junit::Spool::new(format!("check --batch {profile}"));
-            let mut spooled = Ok(());
-            let classname = format!("jose-harness.check.{profile}");
+            let source = (path != "-").then(|| path.to_owned());
+            let mut sink = TokenSink::junit(
+                format!("check --batch {profile}"),
+                format!("jose-harness.check.{profile}"),
+                source,
+                "stdin",
+                reproduce.clone(),
+            );
             let summary = batch::run_observed(
                 &mut input,
                 &mut io::sink(),
                 &options,
                 &mut |s: &Summary| progress.update(s),
-                &mut |facts: &TokenFacts| {
-                    let reproduce = match path {
-                        "-" => format!("(line {} of stdin) | {reproduce}", facts.line),
-                        _ => format!("sed -n '{}p' {path} | {reproduce}", facts.line),
-                    };
-                    let case = junit::token_case(
-                        &classname,
-                        facts.line,
-                        facts.verdict,
-                        &facts.findings,
-                        &reproduce,
-                    );
-                    if spooled.is_ok() {
-                        spooled = spool.add(&case);
-                    }
-                },
+                &mut |facts: &TokenFacts| sink.observe(facts),
             );
-            spooled.context("cannot spool the JUnit test cases")?;
-            if summary.is_ok() {
+            if let (Finished::Junit(spool), true) = (sink.finish()?, summary.is_ok()) {
                 spool.finish("jose-harness check --batch", &[], &mut out)?;
             }
             summary
@@ -163,6 +145,108 @@ pub fn run_check_batch(path: &str, setup: &CheckSetup, output: BatchOutput) -> R
         output::batch_summary_line(&summary, setup.backends[0].id())
     );
     Ok(exit_for(summary.verdict()))
+}
+
+/// Where each token of a batch goes in `--format junit` or `sarif`
+/// (`check --batch`, `audit`): a case of a JUnit spool, or results of a
+/// SARIF log. The first write error is kept and reported by
+/// [`TokenSink::finish`]; later tokens are not written.
+pub struct TokenSink<'w> {
+    kind: SinkKind<'w>,
+    error: io::Result<()>,
+}
+
+enum SinkKind<'w> {
+    Junit {
+        spool: junit::Spool,
+        classname: String,
+        /// The tokens' file (`None`: they came from `origin`).
+        source: Option<String>,
+        origin: &'static str,
+        /// The command that checks one token given on stdin.
+        reproduce: String,
+    },
+    Sarif {
+        log: sarif::Log<'w>,
+        uri: Option<String>,
+    },
+}
+
+/// What a sink holds once the batch is done, for the caller to end.
+pub enum Finished<'w> {
+    /// The cases, counted, for [`junit::Spool::finish`].
+    Junit(junit::Spool),
+    /// The log, for more results and [`sarif::Log::finish`].
+    Sarif(sarif::Log<'w>),
+}
+
+impl<'w> TokenSink<'w> {
+    /// A JUnit suite `suite` of cases filed under `classname`; tokens from
+    /// the file `source`, or else from `origin` ("stdin").
+    pub fn junit(
+        suite: String,
+        classname: String,
+        source: Option<String>,
+        origin: &'static str,
+        reproduce: String,
+    ) -> Self {
+        TokenSink {
+            kind: SinkKind::Junit {
+                spool: junit::Spool::new(suite),
+                classname,
+                source,
+                origin,
+                reproduce,
+            },
+            error: Ok(()),
+        }
+    }
+
+    /// Results into `log`, at lines of the file `uri` (none from stdin).
+    pub fn sarif(log: sarif::Log<'w>, uri: Option<String>) -> Self {
+        TokenSink {
+            kind: SinkKind::Sarif { log, uri },
+            error: Ok(()),
+        }
+    }
+
+    /// Writes one token's case or results.
+    pub fn observe(&mut self, facts: &TokenFacts) {
+        if self.error.is_err() {
+            return;
+        }
+        self.error = match &mut self.kind {
+            SinkKind::Junit {
+                spool,
+                classname,
+                source,
+                origin,
+                reproduce,
+            } => {
+                let line = facts.line;
+                let reproduce = match source {
+                    Some(path) => format!("sed -n '{line}p' {path} | {reproduce}"),
+                    None => format!("(line {line} of {origin}) | {reproduce}"),
+                };
+                let case =
+                    junit::token_case(classname, line, facts.verdict, &facts.findings, &reproduce);
+                spool.add(&case)
+            }
+            SinkKind::Sarif { log, uri } => token_results(facts, uri.as_deref())
+                .iter()
+                .try_for_each(|result| log.result(result)),
+        };
+    }
+
+    /// The spool or the log once every token was written, or the first
+    /// error writing them.
+    pub fn finish(self) -> Result<Finished<'w>> {
+        self.error.context("cannot write the results")?;
+        Ok(match self.kind {
+            SinkKind::Junit { spool, .. } => Finished::Junit(spool),
+            SinkKind::Sarif { log, .. } => Finished::Sarif(log),
+        })
+    }
 }
 
 /// The SARIF results of one token of a batch: each error or warning rule

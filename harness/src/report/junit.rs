@@ -166,25 +166,31 @@ fn end<W: Write>(w: &mut Writer<W>, name: &str) -> io::Result<()> {
     w.write_event(Event::End(quick_xml::events::BytesEnd::new(name)))
 }
 
+impl Suite {
+    fn counts(&self) -> Counts {
+        let mut counts = Counts::default();
+        self.cases.iter().for_each(|case| counts.add(&case.outcome));
+        counts
+    }
+}
+
+fn write_suite<W: Write>(w: &mut Writer<W>, suite: &Suite) -> io::Result<()> {
+    suite_start(w, &suite.name, suite.counts())?;
+    for case in &suite.cases {
+        write_case(w, case)?;
+    }
+    end(w, "testsuite")
+}
+
 /// Writes `suites` as one JUnit document named `name`.
 pub fn write(name: &str, suites: &[Suite], out: &mut dyn Write) -> io::Result<()> {
-    let counted: Vec<Counts> = suites
+    let total = suites
         .iter()
-        .map(|s| {
-            let mut c = Counts::default();
-            s.cases.iter().for_each(|case| c.add(&case.outcome));
-            c
-        })
-        .collect();
-    let total = counted.iter().fold(Counts::default(), |a, c| a.plus(*c));
+        .fold(Counts::default(), |a, s| a.plus(s.counts()));
     let mut w = Writer::new_with_indent(out, b' ', 2);
     document_start(&mut w, name, total)?;
-    for (suite, counts) in suites.iter().zip(counted) {
-        suite_start(&mut w, &suite.name, counts)?;
-        for case in &suite.cases {
-            write_case(&mut w, case)?;
-        }
-        end(&mut w, "testsuite")?;
+    for suite in suites {
+        write_suite(&mut w, suite)?;
     }
     end(&mut w, "testsuites")?;
     w.into_inner().write_all(b"\n")
@@ -218,15 +224,7 @@ impl Spool {
     /// Writes the document: the suite, then `extra` suites (the findings
     /// about the set, in `audit`).
     pub fn finish(self, document: &str, extra: &[Suite], out: &mut dyn Write) -> io::Result<()> {
-        let extra_counts: Vec<Counts> = extra
-            .iter()
-            .map(|s| {
-                let mut c = Counts::default();
-                s.cases.iter().for_each(|case| c.add(&case.outcome));
-                c
-            })
-            .collect();
-        let total = extra_counts.iter().fold(self.counts, |a, c| a.plus(*c));
+        let total = extra.iter().fold(self.counts, |a, s| a.plus(s.counts()));
         let mut w = Writer::new_with_indent(out, b' ', 2);
         document_start(&mut w, document, total)?;
         suite_start(&mut w, &self.name, self.counts)?;
@@ -235,12 +233,8 @@ impl Spool {
         // Copied as they are: the cases are already well-formed XML.
         io::copy(&mut spooled, w.get_mut())?;
         end(&mut w, "testsuite")?;
-        for (suite, counts) in extra.iter().zip(extra_counts) {
-            suite_start(&mut w, &suite.name, counts)?;
-            for case in &suite.cases {
-                write_case(&mut w, case)?;
-            }
-            end(&mut w, "testsuite")?;
+        for suite in extra {
+            write_suite(&mut w, suite)?;
         }
         end(&mut w, "testsuites")?;
         w.into_inner().write_all(b"\n")
