@@ -46,18 +46,18 @@ use std::path::PathBuf;
 mod load;
 pub mod model;
 pub mod results;
-mod run;
+pub(crate) mod run;
 #[cfg(test)]
 mod tests;
-mod triage;
+pub(crate) mod triage;
 
 pub use load::{load, locate};
 pub use model::{
     Expected, JweCase, Jwk, JwsCase, Note, Source, Suite, SuiteFile, TestFile, TestGroup,
 };
 pub use results::{
-    is_wrong_plaintext, meets, wrong_plaintext, BackendResults, FileResults, Stage, Unexpected,
-    WycheproofReport, WRONG_PLAINTEXT,
+    is_wrong_plaintext, meets, wrong_message, wrong_plaintext, BackendResults, FileResults, Stage,
+    Unexpected, WycheproofReport, WRONG_MESSAGE, WRONG_PLAINTEXT,
 };
 pub use run::run;
 

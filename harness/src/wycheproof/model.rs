@@ -175,25 +175,26 @@ fn hex_bytes<'de, D: Deserializer<'de>>(
     let Some(text) = text else {
         return Ok(None);
     };
-    let digit = |c: u8| -> std::result::Result<u8, D::Error> {
+    decode_hex(&text)
+        .map(Some)
+        .map_err(serde::de::Error::custom)
+}
+
+/// Hex text as bytes (either case); `Err` says what is wrong with it.
+pub(crate) fn decode_hex(text: &str) -> std::result::Result<Vec<u8>, String> {
+    let digit = |c: u8| -> std::result::Result<u8, String> {
         match c {
             b'0'..=b'9' => Ok(c - b'0'),
             b'a'..=b'f' => Ok(c - b'a' + 10),
             b'A'..=b'F' => Ok(c - b'A' + 10),
-            _ => Err(serde::de::Error::custom(format!(
-                "{:?} is not a hex digit",
-                char::from(c)
-            ))),
+            _ => Err(format!("{:?} is not a hex digit", char::from(c))),
         }
     };
     if !text.len().is_multiple_of(2) {
-        return Err(serde::de::Error::custom(
-            "hex text of odd length".to_owned(),
-        ));
+        return Err("hex text of odd length".to_owned());
     }
     text.as_bytes()
         .chunks(2)
         .map(|pair| Ok(digit(pair[0])? << 4 | digit(pair[1])?))
-        .collect::<std::result::Result<Vec<u8>, D::Error>>()
-        .map(Some)
+        .collect()
 }

@@ -61,9 +61,22 @@ pub fn wrong_plaintext() -> Outcome {
     }
 }
 
-/// Whether `outcome` is [`wrong_plaintext`].
+/// The detail of the [`Outcome::Crashed`] of a case of a suite that gives
+/// each case's message (Rooterberg's `msg`): a token accepted, but whose
+/// payload or plaintext is another. A wrong answer too.
+pub const WRONG_MESSAGE: &str = "accepted, but not with the file's msg";
+
+/// A token accepted with another message than the file's.
+pub fn wrong_message() -> Outcome {
+    Outcome::Crashed {
+        detail: WRONG_MESSAGE.to_owned(),
+    }
+}
+
+/// Whether `outcome` is [`wrong_plaintext`] or [`wrong_message`]: a wrong
+/// answer, not a crash.
 pub fn is_wrong_plaintext(outcome: &Outcome) -> bool {
-    matches!(outcome, Outcome::Crashed { detail } if detail == WRONG_PLAINTEXT)
+    matches!(outcome, Outcome::Crashed { detail } if detail == WRONG_PLAINTEXT || detail == WRONG_MESSAGE)
 }
 
 /// Whether `outcome` is what Wycheproof expects: `valid` accepted,
@@ -79,12 +92,16 @@ pub fn meets(outcome: &Outcome, expected: Expected) -> bool {
 }
 
 /// An outcome in Wycheproof's JSON: `{"outcome": "accepted"}`,
-/// `{"outcome": "wrong_plaintext"}`, `{"outcome": "rejected", "stage",
+/// `{"outcome": "wrong_plaintext"}` (`"wrong_message"` for
+/// [`wrong_message`]), `{"outcome": "rejected", "stage",
 /// "reason"}`, `{"outcome": "skipped", "reason"}` or `{"outcome":
 /// "crashed", "detail"}`.
 fn wycheproof_json<S: Serializer>(outcome: &Outcome, serializer: S) -> Result<S::Ok, S::Error> {
     let mut map = serializer.serialize_map(None)?;
     match outcome {
+        Outcome::Crashed { detail } if detail == WRONG_MESSAGE => {
+            map.serialize_entry("outcome", "wrong_message")?
+        }
         _ if is_wrong_plaintext(outcome) => map.serialize_entry("outcome", "wrong_plaintext")?,
         Outcome::Accepted { .. } => map.serialize_entry("outcome", "accepted")?,
         Outcome::Rejected { class, detail } => {

@@ -1,6 +1,8 @@
 //! Running the triaged cases on every backend able to: RS256
 //! verification for the JWS file, RSA-OAEP-256 + A256GCM decryption for the
-//! JWE file, each backend call guarded against panics.
+//! JWE file, each backend call guarded against panics. The machinery
+//! (`TriagedCase`, `file_results`, the two backend calls) is shared with
+//! [`crate::rooterberg`], whose files are run the same way.
 
 use std::collections::BTreeMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -10,14 +12,16 @@ use super::model::{Expected, JweCase, JwsCase, Suite, SuiteFile};
 use super::results::{
     meets, wrong_plaintext, BackendResults, FileResults, Stage, Unexpected, WycheproofReport,
 };
-use super::triage::{group_key, shown, triage_jwe, triage_jws, BackendOperation, GroupKey, Triage};
+use super::triage::{
+    group_key, shown, triage_jwe, triage_jws, BackendOperation, GroupKey, OtherAlgorithm, Triage,
+};
 use super::{ENCRYPTION_FILE, JWE_ALG, JWE_ENC, JWS_ALG, SIGNATURE_FILE};
 use crate::backend::Backend;
 use crate::implementation::Outcome;
 use crate::keys::{PrivateKey, PublicKey};
 
 /// Runs `call` on a backend, turning a panic into [`Outcome::Crashed`].
-fn guarded(call: impl FnOnce() -> Outcome) -> Outcome {
+pub(crate) fn guarded(call: impl FnOnce() -> Outcome) -> Outcome {
     catch_unwind(AssertUnwindSafe(call)).unwrap_or_else(|panic| {
         let detail = panic
             .downcast_ref::<&str>()
@@ -29,14 +33,17 @@ fn guarded(call: impl FnOnce() -> Outcome) -> Outcome {
 }
 
 /// One case with what it needs, ready to run on each backend.
-struct TriagedCase<'k, K> {
-    group: &'k str,
-    tc_id: u64,
-    comment: &'k str,
-    flags: &'k [String],
-    expected: Expected,
-    plaintext: Option<&'k [u8]>,
-    triage: Triage<'k, K>,
+pub(crate) struct TriagedCase<'k, K> {
+    /// Its group (Wycheproof) or key (Rooterberg), for the report.
+    pub(crate) group: &'k str,
+    pub(crate) tc_id: u64,
+    pub(crate) comment: &'k str,
+    pub(crate) flags: &'k [String],
+    pub(crate) expected: Expected,
+    /// What an accepted token must decrypt to (or, for a JWS, carry as
+    /// its payload), when the file says.
+    pub(crate) plaintext: Option<&'k [u8]>,
+    pub(crate) triage: Triage<'k, K>,
 }
 
 fn results_for<K>(
@@ -82,7 +89,7 @@ fn results_for<K>(
     results
 }
 
-fn file_name(path: &Path, fallback: &str) -> String {
+pub(crate) fn file_name(path: &Path, fallback: &str) -> String {
     path.file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| fallback.to_owned())
@@ -113,7 +120,7 @@ fn run_signatures(file: &SuiteFile<JwsCase>, backends: &[&'static dyn Backend]) 
                 flags: &case.flags,
                 expected: case.result,
                 plaintext: None,
-                triage: triage_jws(key, case),
+                triage: triage_jws(key, case, OtherAlgorithm::Skip),
             })
         })
         .collect();
@@ -128,17 +135,8 @@ fn run_signatures(file: &SuiteFile<JwsCase>, backends: &[&'static dyn Backend]) 
         backends,
         |c| c.rs256_verify,
         &cases,
-        |backend, key, operation, _| match operation {
-            BackendOperation::Verify {
-                signing_input,
-                signature,
-            } => match backend.rs256_verify(key, signing_input.as_bytes(), signature) {
-                Ok(()) => Outcome::accepted(),
-                Err(e) => Stage::Backend.reject(e.to_string()),
-            },
-            BackendOperation::Decrypt { .. } => Outcome::Crashed {
-                detail: "internal: a JWE input in the JWS run".into(),
-            },
+        |backend, key, operation, plaintext| {
+            verify(backend, key, operation, plaintext, wrong_plaintext)
         },
     )
 }
@@ -168,7 +166,7 @@ fn run_encryptions(file: &SuiteFile<JweCase>, backends: &[&'static dyn Backend])
                 flags: &case.flags,
                 expected: case.result,
                 plaintext: case.pt.as_deref(),
-                triage: triage_jwe(key, case),
+                triage: triage_jwe(key, case, OtherAlgorithm::Skip),
             })
         })
         .collect();
@@ -183,34 +181,77 @@ fn run_encryptions(file: &SuiteFile<JweCase>, backends: &[&'static dyn Backend])
         backends,
         |c| c.jwe_decrypt,
         &cases,
-        |backend, key, operation, plaintext| match operation {
-            BackendOperation::Decrypt { protected, parts } => {
-                match backend.jwe_decrypt(key, protected, parts) {
-                    Ok(got) => match plaintext {
-                        Some(expected) if expected != got.as_slice() => wrong_plaintext(),
-                        _ => Outcome::accepted(),
-                    },
-                    Err(e) => Stage::Backend.reject(e.to_string()),
-                }
-            }
-            BackendOperation::Verify { .. } => Outcome::Crashed {
-                detail: "internal: a JWS input in the JWE run".into(),
-            },
+        |backend, key, operation, plaintext| {
+            decrypt(backend, key, operation, plaintext, wrong_plaintext)
         },
     )
 }
 
+/// A JWS case on `backend`: accepted when the RS256 signature verifies
+/// and, when `plaintext` is given, the payload is that; `wrong` is the
+/// outcome of another payload.
+pub(crate) fn verify(
+    backend: &dyn Backend,
+    key: &PublicKey,
+    operation: &BackendOperation,
+    plaintext: Option<&[u8]>,
+    wrong: fn() -> Outcome,
+) -> Outcome {
+    match operation {
+        BackendOperation::Verify {
+            signing_input,
+            signature,
+            payload,
+        } => match backend.rs256_verify(key, signing_input.as_bytes(), signature) {
+            Ok(()) => match plaintext {
+                Some(expected) if expected != payload.as_slice() => wrong(),
+                _ => Outcome::accepted(),
+            },
+            Err(e) => Stage::Backend.reject(e.to_string()),
+        },
+        _ => Outcome::Crashed {
+            detail: "internal: a JWE input in the JWS run".into(),
+        },
+    }
+}
+
+/// A JWE case on `backend`: accepted when it decrypts and, when
+/// `plaintext` is given, to that; `wrong` is the outcome of another
+/// plaintext.
+pub(crate) fn decrypt(
+    backend: &dyn Backend,
+    key: &PrivateKey,
+    operation: &BackendOperation,
+    plaintext: Option<&[u8]>,
+    wrong: fn() -> Outcome,
+) -> Outcome {
+    match operation {
+        BackendOperation::Decrypt { protected, parts } => {
+            match backend.jwe_decrypt(key, protected, parts) {
+                Ok(got) => match plaintext {
+                    Some(expected) if expected != got.as_slice() => wrong(),
+                    _ => Outcome::accepted(),
+                },
+                Err(e) => Stage::Backend.reject(e.to_string()),
+            }
+        }
+        _ => Outcome::Crashed {
+            detail: "internal: a JWS input in the JWE run".into(),
+        },
+    }
+}
+
 /// What a file's results say about the file itself.
-struct FileHeader {
-    name: String,
-    path: String,
-    runs: String,
-    number_of_tests: usize,
+pub(crate) struct FileHeader {
+    pub(crate) name: String,
+    pub(crate) path: String,
+    pub(crate) runs: String,
+    pub(crate) number_of_tests: usize,
 }
 
 /// Runs the prepared cases of one file on every backend that has the
 /// capability `capable` asks for, and names those that lack it.
-fn file_results<K>(
+pub(crate) fn file_results<K>(
     header: FileHeader,
     backends: &[&'static dyn Backend],
     capable: fn(&crate::backend::Capabilities) -> bool,
