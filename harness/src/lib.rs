@@ -19,8 +19,8 @@
 //! - [`redact`], [`batch`]: reports without secrets; many tokens at once.
 //! - [`implementation`]: built-in backends, adapters and peers as
 //!   producers and consumers, with one outcome vocabulary.
-//! - [`vectors`], [`interop`], [`wycheproof`]: the runners; they record
-//!   results as data.
+//! - [`vectors`], [`interop`], [`wycheproof`], [`rooterberg`]: the
+//!   runners; they record results as data.
 //! - [`audit`]: the auditors' data assembled from those results.
 //! - [`report`]: renders results; it never checks.
 #![forbid(unsafe_code)]
@@ -46,6 +46,7 @@ pub mod published;
 pub mod redact;
 pub mod report;
 pub mod rng;
+pub mod rooterberg;
 pub mod rules;
 pub mod sender;
 pub mod testkeys;

@@ -1,6 +1,6 @@
 //! `jose-harness vectors generate` (write the vector files from a seed)
-//! and `vectors run` (run them, or Project Wycheproof's, against every
-//! implementation).
+//! and `vectors run` (run them, or Project Wycheproof's or Rooterberg's,
+//! against every implementation).
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -10,6 +10,7 @@ use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
 
 use jose_harness::report::junit;
+use jose_harness::rooterberg;
 use jose_harness::vectors;
 use jose_harness::wycheproof;
 
@@ -50,6 +51,13 @@ pub struct VectorsRunArgs {
     /// (json_web_signature_test.json, json_web_encryption_test.json).
     #[arg(long, value_name = "DIR")]
     wycheproof: Option<PathBuf>,
+    /// Run Project Rooterberg's vectors for the profiles' layers from this
+    /// directory instead: jwt_rs256_*.json (RS256 verification),
+    /// jwe_rsa_oaep_256_a256gcm_*.json (the iadvize envelope) and
+    /// aes_cbc_pkcs7_*.json (the moveo context), found up to 4 levels
+    /// below DIR (a Rooterberg checkout keeps them in test_vectors/).
+    #[arg(long, value_name = "DIR", conflicts_with = "wycheproof")]
+    rooterberg: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]
     format: ResultsFormat,
@@ -97,6 +105,9 @@ fn run_vectors_run(args: VectorsRunArgs) -> Result<ExitCode> {
     args.format.not_sarif("vectors run")?;
     if let Some(dir) = &args.wycheproof {
         return run_wycheproof(dir, &args);
+    }
+    if let Some(dir) = &args.rooterberg {
+        return run_rooterberg(dir, &args);
     }
     let files = vectors::load_dir(&args.dir)?;
     let impls = args.implementations.start()?;
@@ -158,6 +169,39 @@ fn run_wycheproof(dir: &Path, args: &VectorsRunArgs) -> Result<ExitCode> {
     let mut out = io::stdout().lock();
     match args.format {
         ResultsFormat::Text => jose_harness::report::wycheproof::write_text(&report, &mut out)?,
+        ResultsFormat::Json | ResultsFormat::Junit | ResultsFormat::Sarif => {
+            serde_json::to_writer_pretty(&mut out, &report)?;
+            writeln!(out)?;
+        }
+    }
+    Ok(ExitCode::from(if report.unexpected == 0 {
+        EXIT_PASS
+    } else {
+        EXIT_FAIL
+    }))
+}
+
+/// `vectors run --rooterberg DIR`: Project Rooterberg's files for the
+/// profiles' layers on the built-in backends.
+fn run_rooterberg(dir: &Path, args: &VectorsRunArgs) -> Result<ExitCode> {
+    if args.implementations.has_external() {
+        bail!("--rooterberg runs the built-in backends only; leave out --exec and --peers");
+    }
+    if args.save.is_some() {
+        bail!("--save writes a run of the vector files; with --rooterberg use --format json");
+    }
+    if args.format == ResultsFormat::Junit {
+        bail!(
+            "--format junit covers the vector files; with --rooterberg use --format text or json"
+        );
+    }
+    let suite = rooterberg::load(dir)
+        .with_context(|| format!("cannot read Rooterberg's vectors from {}", dir.display()))?;
+    let backends = args.implementations.builtin_backends()?;
+    let report = rooterberg::run(&suite, &backends);
+    let mut out = io::stdout().lock();
+    match args.format {
+        ResultsFormat::Text => jose_harness::report::rooterberg::write_text(&report, &mut out)?,
         ResultsFormat::Json | ResultsFormat::Junit | ResultsFormat::Sarif => {
             serde_json::to_writer_pretty(&mut out, &report)?;
             writeln!(out)?;

@@ -4,24 +4,34 @@
 use std::io::{self, Write};
 
 use crate::implementation::Outcome;
-use crate::wycheproof::{is_wrong_plaintext, WycheproofReport, WRONG_PLAINTEXT};
+use crate::wycheproof::{is_wrong_plaintext, FileResults, WycheproofReport};
 
 /// Writes a short summary for people: per file and backend, the cases run,
 /// passed and unexpected, and the skipped ones by reason; then every
 /// unexpected result with its case, expectation, outcome and library.
 pub fn write_text(report: &WycheproofReport, out: &mut dyn Write) -> io::Result<()> {
-    let verdict = if report.unexpected == 0 {
-        "PASS"
-    } else {
-        "FAIL"
-    };
+    write_suite_text("wycheproof", &[], &report.files, report.unexpected, out)
+}
+
+/// [`write_text`] for any outside suite's files run as Wycheproof's are:
+/// `suite` names it on the first line, `notes` follow it.
+pub fn write_suite_text(
+    suite: &str,
+    notes: &[String],
+    files: &[FileResults],
+    unexpected: usize,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let verdict = if unexpected == 0 { "PASS" } else { "FAIL" };
     writeln!(
         out,
-        "wycheproof: {verdict}  ({} unexpected result{})",
-        report.unexpected,
-        if report.unexpected == 1 { "" } else { "s" }
+        "{suite}: {verdict}  ({unexpected} unexpected result{})",
+        if unexpected == 1 { "" } else { "s" }
     )?;
-    for file in &report.files {
+    for note in notes {
+        writeln!(out, "  {note}")?;
+    }
+    for file in files {
         writeln!(out)?;
         writeln!(
             out,
@@ -54,11 +64,11 @@ pub fn write_text(report: &WycheproofReport, out: &mut dyn Write) -> io::Result<
         }
     }
     writeln!(out)?;
-    if report.unexpected == 0 {
+    if unexpected == 0 {
         return writeln!(out, "unexpected results: none");
     }
     writeln!(out, "unexpected results:")?;
-    for file in &report.files {
+    for file in files {
         for b in &file.backends {
             for u in &b.unexpected {
                 let flags = if u.flags.is_empty() {
@@ -90,7 +100,7 @@ pub fn write_text(report: &WycheproofReport, out: &mut dyn Write) -> io::Result<
 /// plaintext.
 pub fn describe(outcome: &Outcome) -> String {
     match outcome {
-        _ if is_wrong_plaintext(outcome) => WRONG_PLAINTEXT.to_owned(),
+        Outcome::Crashed { detail } if is_wrong_plaintext(outcome) => detail.clone(),
         Outcome::Accepted { .. } => "accepted".to_owned(),
         Outcome::Rejected { class, detail } => format!("rejected ({class}): {detail}"),
         Outcome::Skipped { reason } => format!("skipped: {reason}"),
