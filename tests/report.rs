@@ -64,6 +64,7 @@ fn data() -> AuditData {
         matrix: Some(matrix.clone()),
         quirks: Quirks::bundled(),
         wycheproof: None,
+        rooterberg: None,
     })
     .expect("assembles")
 }
@@ -160,6 +161,7 @@ fn the_page_shows_every_vector_and_every_implementation_result() {
         "rules",
         "quirks",
         "wycheproof",
+        "rooterberg",
     ] {
         assert!(page.contains(&format!(r#"<section id="{section}">"#)));
     }
@@ -207,6 +209,7 @@ fn failing_vectors_come_first_and_every_outcome_is_classified() {
         matrix: Some(matrix.clone()),
         quirks: Quirks::bundled(),
         wycheproof: None,
+        rooterberg: None,
     })
     .expect("assembles");
     let iadvize = partial
@@ -328,6 +331,7 @@ fn a_hostile_claim_cannot_break_out_of_the_page() {
         matrix: None,
         quirks: Quirks::default(),
         wycheproof: None,
+        rooterberg: None,
     })
     .expect("assembles");
     assert_eq!(

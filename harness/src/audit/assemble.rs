@@ -14,6 +14,7 @@ use crate::implementation::Quirks;
 use crate::interop::{Judgement, Matrix, MatrixVerdict, Pairing};
 use crate::keys::PrivateKey;
 use crate::profile::Profile;
+use crate::rooterberg::RooterbergReport;
 use crate::rules;
 use crate::time::utc;
 use crate::vectors::run::{private_key, RunReport};
@@ -46,6 +47,8 @@ pub struct Inputs<'a> {
     pub quirks: Quirks,
     /// Wycheproof's results, when they were run.
     pub wycheproof: Option<WycheproofReport>,
+    /// Rooterberg's results, when they were run.
+    pub rooterberg: Option<RooterbergReport>,
 }
 
 /// Gathers the report: decodes every vector with the reference and the
@@ -58,6 +61,7 @@ pub fn assemble(inputs: Inputs<'_>) -> Result<AuditData, VectorError> {
         matrix,
         quirks,
         wycheproof,
+        rooterberg,
     } = inputs;
     let keys_dir = dir.join("keys");
     let mut keys: BTreeMap<String, PrivateKey> = BTreeMap::new();
@@ -224,7 +228,8 @@ pub fn assemble(inputs: Inputs<'_>) -> Result<AuditData, VectorError> {
         && matrix
             .as_ref()
             .is_none_or(|m| m.verdict == MatrixVerdict::Pass)
-        && wycheproof.as_ref().is_none_or(|w| w.unexpected == 0);
+        && wycheproof.as_ref().is_none_or(|w| w.unexpected == 0)
+        && rooterberg.as_ref().is_none_or(|r| r.unexpected == 0);
     Ok(AuditData {
         schema: SCHEMA_ID,
         verdict: if pass {
@@ -243,6 +248,7 @@ pub fn assemble(inputs: Inputs<'_>) -> Result<AuditData, VectorError> {
         mistakes: crate::mistakes::all(),
         quirks,
         wycheproof,
+        rooterberg,
     })
 }
 

@@ -1,7 +1,7 @@
 //! What the auditors' report shows, gathered in one serializable value:
 //! every vector with its decoded token, the expected result and each
 //! implementation's outcome; the interop matrix; the rules catalogue; the
-//! known quirks; Wycheproof's results when they were run; and the
+//! known quirks; Wycheproof's and Rooterberg's results when they were run; and the
 //! versions and seeds that make it reproducible.
 //!
 //! [`assemble`] builds it from the results of `vectors run` and `interop`
@@ -21,6 +21,7 @@ use crate::implementation::Quirks;
 use crate::interop::{Matrix, MatrixVerdict, Roles};
 use crate::mistakes::Mistake;
 use crate::profile::Profile;
+use crate::rooterberg::RooterbergReport;
 use crate::rules::{Rule, Severity};
 use crate::vectors::run::RunReport;
 use crate::vectors::{BugType, Expect, VectorKeys};
@@ -40,7 +41,8 @@ pub const SCHEMA_ID: &str = "jose-harness-audit-v1";
 pub struct AuditData {
     /// Always [`SCHEMA_ID`].
     pub schema: &'static str,
-    /// Pass when every vector, interop cell, negative case and Wycheproof
+    /// Pass when every vector, interop cell, negative case, Wycheproof and
+    /// Rooterberg
     /// case came out as expected and no quirk is stale.
     pub verdict: MatrixVerdict,
     /// The harness and the OpenSSL it was built with.
@@ -65,6 +67,9 @@ pub struct AuditData {
     pub quirks: Quirks,
     /// Project Wycheproof's JOSE files, when they were run.
     pub wycheproof: Option<WycheproofReport>,
+    /// Project Rooterberg's files for the profiles' layers, when they were
+    /// run.
+    pub rooterberg: Option<RooterbergReport>,
 }
 
 /// Versions of what made the report.

@@ -31,7 +31,8 @@ reads their saved JSON with --vectors-json / --interop-json, then writes:
                       JavaScript and data; loads nothing; works from file://)
                       with the summary, the vectors table with filters and a
                       detail view per vector, the interop heat map, the rules
-                      catalogue, the known quirks and Wycheproof's results.
+                      catalogue, the known quirks, and Wycheproof's and
+                      Rooterberg's results.
   --format markdown   the summary for a CI comment: to stdout, or to
                       DIR/summary.md when --out is given.
 
@@ -39,9 +40,9 @@ The same inputs give the same bytes (no clock in the report), so it can be
 snapshotted.
 
 Exit codes: 0 written and everything as expected; 1 written, but a vector,
-interop cell, negative case or Wycheproof case came out unexpected (or a
-quirk is stale), as `vectors run` and `interop` would exit; 2 the report
-could not be made.
+interop cell, negative case, Wycheproof or Rooterberg case came out
+unexpected (or a quirk is stale), as `vectors run` and `interop` would
+exit; 2 the report could not be made.
 
 Examples:
   jose-harness report --out target/report
@@ -49,7 +50,8 @@ Examples:
   jose-harness vectors run --format json > vectors.json
   jose-harness interop --format json > interop.json
   jose-harness report --out target/report --vectors-json vectors.json --interop-json interop.json
-  jose-harness report --format markdown >> \"$GITHUB_STEP_SUMMARY\"";
+  jose-harness report --format markdown >> \"$GITHUB_STEP_SUMMARY\"
+  jose-harness report --out target/report --rooterberg ../Rooterberg";
 
 /// What to write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -84,6 +86,12 @@ pub struct ReportArgs {
     /// built-in backends.
     #[arg(long, value_name = "DIR")]
     wycheproof: Option<PathBuf>,
+    /// Also run Project Rooterberg's files for the profiles' layers
+    /// (jwt_rs256_*.json, jwe_rsa_oaep_256_a256gcm_*.json,
+    /// aes_cbc_pkcs7_*.json, found up to 4 levels below DIR) on the
+    /// built-in backends.
+    #[arg(long, value_name = "DIR")]
+    rooterberg: Option<PathBuf>,
     /// Read the vectors run from this file (`vectors run --format json`)
     /// instead of running it.
     #[arg(long, value_name = "FILE")]
@@ -154,6 +162,19 @@ pub fn run_report(args: ReportArgs) -> Result<ExitCode> {
             ))
         }
     };
+    let rooterberg = match &args.rooterberg {
+        None => None,
+        Some(dir) => {
+            let suite = jose_harness::rooterberg::load(dir).with_context(|| {
+                format!("cannot read Rooterberg's vectors from {}", dir.display())
+            })?;
+            eprintln!("running Rooterberg's files from {}", dir.display());
+            Some(jose_harness::rooterberg::run(
+                &suite,
+                &args.implementations.builtin_backends()?,
+            ))
+        }
+    };
     let data = audit::assemble(audit::Inputs {
         files: &files,
         dir: &args.dir,
@@ -161,6 +182,7 @@ pub fn run_report(args: ReportArgs) -> Result<ExitCode> {
         matrix: Some(matrix),
         quirks,
         wycheproof,
+        rooterberg,
     })?;
 
     let (name, bytes) = match args.format {

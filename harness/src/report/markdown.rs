@@ -117,6 +117,25 @@ pub fn write(data: &AuditData, out: &mut dyn Write) -> io::Result<()> {
             )?;
         }
     }
+    match &data.rooterberg {
+        None => writeln!(out, "| rooterberg | - | not run |")?,
+        Some(r) => {
+            let run: usize = r
+                .files
+                .iter()
+                .flat_map(|f| &f.backends)
+                .map(|b| b.run)
+                .sum();
+            writeln!(
+                out,
+                "| rooterberg | {} | {} run over {}: {} |",
+                verdict(r.unexpected == 0),
+                plural(run, "case", "cases"),
+                plural(r.files.len(), "file", "files"),
+                plural(r.unexpected, "unexpected result", "unexpected results"),
+            )?;
+        }
+    }
     writeln!(out)?;
     let join = |v: Vec<String>| {
         if v.is_empty() {
@@ -265,6 +284,23 @@ pub fn write(data: &AuditData, out: &mut dyn Write) -> io::Result<()> {
                 for u in &b.unexpected {
                     problems.push(format!(
                         "Wycheproof {} tcId {} ({}) on {}: expected {}, got {}",
+                        cell(&file.file),
+                        u.tc_id,
+                        cell(&u.comment),
+                        cell(&b.backend),
+                        u.expected.as_str(),
+                        cell(&super::wycheproof::describe(&u.actual))
+                    ));
+                }
+            }
+        }
+    }
+    if let Some(r) = &data.rooterberg {
+        for file in &r.files {
+            for b in &file.backends {
+                for u in &b.unexpected {
+                    problems.push(format!(
+                        "Rooterberg {} tcId {} ({}) on {}: expected {}, got {}",
                         cell(&file.file),
                         u.tc_id,
                         cell(&u.comment),

@@ -107,6 +107,11 @@
       h("div", { text: "Project Wycheproof" }),
       h("div", { class: "big", text: w ? (w.unexpected === 0 ? "PASS" : "FAIL") : "not run" }),
       w ? h("div", { text: plural(w.unexpected, "unexpected result") }) : h("div", { text: "report --wycheproof DIR" })));
+    const r = data.rooterberg;
+    cards.push(h("div", { class: "card " + (r ? (r.unexpected === 0 ? "pass" : "fail") : "") },
+      h("div", { text: "Project Rooterberg" }),
+      h("div", { class: "big", text: r ? (r.unexpected === 0 ? "PASS" : "FAIL") : "not run" }),
+      r ? h("div", { text: plural(r.unexpected, "unexpected result") }) : h("div", { text: "report --rooterberg DIR" })));
     cards.push(h("div", { class: "card" },
       h("div", { text: "Rules" }),
       h("div", { class: "big", text: String(data.rules.length) }),
@@ -128,6 +133,11 @@
       alerts.push(h("div", { class: "alert" },
         h("strong", { text: plural(w.unexpected, "unexpected Wycheproof result") + ". " }),
         h("button", { class: "link", onclick: () => scrollTo("wycheproof") }, "Show them")));
+    }
+    if (r && r.unexpected > 0) {
+      alerts.push(h("div", { class: "alert" },
+        h("strong", { text: plural(r.unexpected, "unexpected Rooterberg result") + ". " }),
+        h("button", { class: "link", onclick: () => scrollTo("rooterberg") }, "Show them")));
     }
     if (data.vectors.unmatchedResults.length > 0) {
       alerts.push(h("div", { class: "alert" },
@@ -515,13 +525,15 @@
           h("td", { text: u.implementation }), h("td", { text: u.expected }), h("td", { text: u.actual }))))] : null);
   }
 
-  function drawWycheproof() {
-    const w = data.wycheproof;
+  // Wycheproof's and Rooterberg's results share a shape: files, each with
+  // its backends' counts and unexpected results.
+  function drawSuite(id, w, notes, hint) {
     if (!w) {
-      fill("wycheproof-body", h("p", { class: "hint", text: "Not run in this report. `jose-harness report --wycheproof DIR` runs Project Wycheproof's JOSE files (json_web_signature_test.json, json_web_encryption_test.json) on every built-in backend." }));
+      fill(id + "-body", h("p", { class: "hint", text: hint }));
       return;
     }
     const parts = [h("p", {}, badge(w.unexpected === 0 ? "pass" : "fail", w.unexpected === 0 ? "PASS" : "FAIL"), " " + plural(w.unexpected, "unexpected result"))];
+    for (const n of notes) parts.push(h("p", { class: "hint", text: n }));
     for (const f of w.files) {
       parts.push(h("h3", { text: f.file + " (" + plural(f.number_of_tests, "test") + "; " + f.runs + ")" }),
         table("impls", ["backend", "library", h("th", { class: "num", text: "run" }), h("th", { class: "num", text: "as expected" }),
@@ -543,7 +555,17 @@
         })));
       }
     }
-    fill("wycheproof-body", parts);
+    fill(id + "-body", parts);
+  }
+
+  function drawWycheproof() {
+    drawSuite("wycheproof", data.wycheproof, [], "Not run in this report. `jose-harness report --wycheproof DIR` runs Project Wycheproof's JOSE files (json_web_signature_test.json, json_web_encryption_test.json) on every built-in backend.");
+  }
+
+  function drawRooterberg() {
+    const r = data.rooterberg;
+    const notes = r ? ["Searched " + r.dir + "."].concat(r.not_found.length ? ["No file found for " + r.not_found.join(", ") + "."] : []) : [];
+    drawSuite("rooterberg", r, notes, "Not run in this report. `jose-harness report --rooterberg DIR` runs Project Rooterberg's files for the profiles' layers (jwt_rs256_*.json, jwe_rsa_oaep_256_a256gcm_*.json, aes_cbc_pkcs7_*.json, found below DIR) on every built-in backend.");
   }
 
   function scrollTo(id) {
@@ -561,6 +583,7 @@
   drawRules();
   drawQuirks();
   drawWycheproof();
+  drawRooterberg();
   const m = /^#vector=(.+)$/.exec(location.hash);
   if (m) {
     let id = null;
