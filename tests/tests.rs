@@ -40,6 +40,9 @@ mod properties;
 mod report;
 /// Arbitrary and mutated input: no panic, no mutation accepted.
 mod robustness;
+/// Project Rooterberg: fixtures of its schema through the library,
+/// `vectors run --rooterberg` and `report --rooterberg`.
+mod rooterberg;
 /// generate → check round trips of both profiles.
 mod roundtrip;
 /// Every rule fires on a token made to trip it, and not on a good token.
