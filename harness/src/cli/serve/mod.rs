@@ -160,10 +160,7 @@ impl Shared {
         }
         if let Some(site) = request.header("sec-fetch-site") {
             if site != "same-origin" && site != "none" {
-                return Err(Refusal::new(
-                    403,
-                    format!("a {site} request is refused"),
-                ));
+                return Err(Refusal::new(403, format!("a {site} request is refused")));
             }
         }
         let given = if request.path().starts_with("/api/") {
@@ -345,10 +342,7 @@ fn route(
 /// Runs `work` on its own thread and waits for it until `deadline`; a
 /// panic is a 500, a check that runs out of time a 503 (its thread ends
 /// on its own: every input is bounded).
-fn with_deadline(
-    deadline: Duration,
-    work: impl FnOnce() -> Response + Send + 'static,
-) -> Response {
+fn with_deadline(deadline: Duration, work: impl FnOnce() -> Response + Send + 'static) -> Response {
     let (sender, receiver) = mpsc::channel();
     let spawned = std::thread::Builder::new()
         .name("serve-check".into())
@@ -364,10 +358,7 @@ fn with_deadline(
         Ok(response) => response,
         Err(_) => api::error(
             503,
-            format!(
-                "the check did not finish within {} s",
-                deadline.as_secs()
-            ),
+            format!("the check did not finish within {} s", deadline.as_secs()),
         ),
     }
 }

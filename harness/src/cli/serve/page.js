@@ -134,9 +134,13 @@
         : findings.some((f) => f.severity === "warning") ? "warned" : "good";
       const section = el("section", { class: `layer ${worst}`, "data-layer": layer.key }, el("h3", { text: layer.title }));
       if (layer.key !== "token") {
-        section.append(layer.data == null
-          ? el("p", { class: "absent", text: "not read: an earlier layer failed, or a key is missing" })
-          : el("pre", { text: JSON.stringify(layer.data, null, 2) }));
+        const claims = report.claims;
+        const noContext = layer.key === "context" && claims && typeof claims === "object" && !("context" in claims);
+        section.append(layer.data != null
+          ? el("pre", { text: JSON.stringify(layer.data, null, 2) })
+          : noContext
+            ? el("p", { class: "none", text: "this token has no context claim (it is optional)" })
+            : el("p", { class: "absent", text: "not read: an earlier layer failed, or a key is missing" }));
       }
       for (const f of findings) section.append(renderFinding(f, lang));
       container.append(section);
