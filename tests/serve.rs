@@ -94,8 +94,12 @@ impl Served {
             ),
             body.as_bytes(),
         );
-        let value = serde_json::from_slice(&answer)
-            .unwrap_or_else(|e| panic!("{path} answered {status} with no JSON ({e}): {}", String::from_utf8_lossy(&answer)));
+        let value = serde_json::from_slice(&answer).unwrap_or_else(|e| {
+            panic!(
+                "{path} answered {status} with no JSON ({e}): {}",
+                String::from_utf8_lossy(&answer)
+            )
+        });
         (status, value)
     }
 }
@@ -130,9 +134,24 @@ fn vectors() -> Vec<(String, jose_harness::vectors::Vector)> {
 }
 
 /// What `check --format json` prints for a token read from stdin.
-fn cli_check(profile: &str, token: &str, verify: &str, decrypt: &str, now: i64, extra: &[&str]) -> Value {
+fn cli_check(
+    profile: &str,
+    token: &str,
+    verify: &str,
+    decrypt: &str,
+    now: i64,
+    extra: &[&str],
+) -> Value {
     let mut child = Command::new(harness_bin())
-        .args(["check", "--profile", profile, "--token", "-", "--format", "json"])
+        .args([
+            "check",
+            "--profile",
+            profile,
+            "--token",
+            "-",
+            "--format",
+            "json",
+        ])
         .arg("--verify-key")
         .arg(key_file(verify, "public"))
         .arg("--decrypt-key")
@@ -172,7 +191,10 @@ fn the_page_and_the_api_need_this_runs_access_token() {
     let (status, _, _) = served.raw(&format!("GET / HTTP/1.1\r\nHost: {host}"), b"");
     assert_eq!(status, 403, "the page without the token");
     let wrong = "0".repeat(served.access.len());
-    let (status, _, _) = served.raw(&format!("GET /?token={wrong} HTTP/1.1\r\nHost: {host}"), b"");
+    let (status, _, _) = served.raw(
+        &format!("GET /?token={wrong} HTTP/1.1\r\nHost: {host}"),
+        b"",
+    );
     assert_eq!(status, 403, "the page with a wrong token");
     let (status, head, body) = served.raw(
         &format!("GET /?token={} HTTP/1.1\r\nHost: {host}", served.access),
@@ -183,12 +205,25 @@ fn the_page_and_the_api_need_this_runs_access_token() {
         .lines()
         .find_map(|l| l.strip_prefix("Content-Security-Policy: "))
         .expect("a CSP header");
-    assert!(policy.contains("default-src 'none'") && !policy.contains("unsafe"), "{policy}");
+    assert!(
+        policy.contains("default-src 'none'") && !policy.contains("unsafe"),
+        "{policy}"
+    );
     let page = String::from_utf8(body).expect("UTF-8");
     assert!(page.contains("<title>jose-harness"), "the page");
-    assert!(!page.contains("http://") && !page.contains("https://"), "the page names no other site");
+    assert!(
+        !page.contains("http://") && !page.contains("https://"),
+        "the page names no other site"
+    );
 
-    let body = check_body("moveo", "a.b.c", "customer-test", "recipient-test", 1_700_000_000).to_string();
+    let body = check_body(
+        "moveo",
+        "a.b.c",
+        "customer-test",
+        "recipient-test",
+        1_700_000_000,
+    )
+    .to_string();
     let (status, _, answer) = served.raw(
         &format!(
             "POST /api/check HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: {}",
@@ -198,16 +233,30 @@ fn the_page_and_the_api_need_this_runs_access_token() {
     );
     assert_eq!(status, 403, "the API without the token");
     let error: Value = serde_json::from_slice(&answer).expect("a JSON error");
-    assert!(error["error"].as_str().is_some_and(|e| e.contains("access token")), "{error}");
+    assert!(
+        error["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("access token")),
+        "{error}"
+    );
 }
 
 #[test]
 fn a_foreign_host_or_origin_is_refused() {
     let served = Served::start();
     let port = served.port;
-    let body = check_body("moveo", "a.b.c", "customer-test", "recipient-test", 1_700_000_000).to_string();
+    let body = check_body(
+        "moveo",
+        "a.b.c",
+        "customer-test",
+        "recipient-test",
+        1_700_000_000,
+    )
+    .to_string();
     let post = |host: &str, origin: Option<&str>| {
-        let origin = origin.map(|o| format!("\r\nOrigin: {o}")).unwrap_or_default();
+        let origin = origin
+            .map(|o| format!("\r\nOrigin: {o}"))
+            .unwrap_or_default();
         served
             .raw(
                 &format!(
@@ -219,15 +268,45 @@ fn a_foreign_host_or_origin_is_refused() {
             )
             .0
     };
-    assert_eq!(post(&format!("evil.example:{port}"), None), 403, "DNS rebinding");
+    assert_eq!(
+        post(&format!("evil.example:{port}"), None),
+        403,
+        "DNS rebinding"
+    );
     assert_eq!(post("127.0.0.1:1", None), 403, "another port");
-    assert_eq!(post(&format!("127.0.0.1:{port}"), Some("http://evil.example")), 403, "CSRF");
-    assert_eq!(post(&format!("127.0.0.1:{port}"), Some(&format!("http://127.0.0.1:{}", port + 1))), 403);
-    assert_eq!(post(&format!("127.0.0.1:{port}"), Some("null")), 403, "an opaque origin");
+    assert_eq!(
+        post(&format!("127.0.0.1:{port}"), Some("http://evil.example")),
+        403,
+        "CSRF"
+    );
+    assert_eq!(
+        post(
+            &format!("127.0.0.1:{port}"),
+            Some(&format!("http://127.0.0.1:{}", port + 1))
+        ),
+        403
+    );
+    assert_eq!(
+        post(&format!("127.0.0.1:{port}"), Some("null")),
+        403,
+        "an opaque origin"
+    );
     // The server's own names pass.
     assert_eq!(post(&format!("127.0.0.1:{port}"), None), 200);
-    assert_eq!(post(&format!("localhost:{port}"), Some(&format!("http://localhost:{port}"))), 200);
-    assert_eq!(post(&format!("127.0.0.1:{port}"), Some(&format!("http://127.0.0.1:{port}"))), 200);
+    assert_eq!(
+        post(
+            &format!("localhost:{port}"),
+            Some(&format!("http://localhost:{port}"))
+        ),
+        200
+    );
+    assert_eq!(
+        post(
+            &format!("127.0.0.1:{port}"),
+            Some(&format!("http://127.0.0.1:{port}"))
+        ),
+        200
+    );
 }
 
 #[test]
@@ -244,10 +323,21 @@ fn oversized_bodies_are_refused_before_they_are_read() {
         );
         assert_eq!(status, 413, "{path}");
         let error: Value = serde_json::from_slice(&answer).expect("a JSON error");
-        assert!(error["error"].as_str().is_some_and(|e| e.contains("at most")), "{error}");
+        assert!(
+            error["error"]
+                .as_str()
+                .is_some_and(|e| e.contains("at most")),
+            "{error}"
+        );
     }
     // A key larger than any key file `check` reads.
-    let mut body = check_body("moveo", "a.b.c", "customer-test", "recipient-test", 1_700_000_000);
+    let mut body = check_body(
+        "moveo",
+        "a.b.c",
+        "customer-test",
+        "recipient-test",
+        1_700_000_000,
+    );
     body["verify_key"] = Value::String("A".repeat(70 * 1024));
     let (status, error) = served.post("/api/check", &body);
     assert_eq!(status, 413, "{error}");
@@ -256,25 +346,77 @@ fn oversized_bodies_are_refused_before_they_are_read() {
 #[test]
 fn errors_come_back_as_json_with_a_4xx_status() {
     let served = Served::start();
-    let good = check_body("moveo", "a.b.c", "customer-test", "recipient-test", 1_700_000_000);
+    let good = check_body(
+        "moveo",
+        "a.b.c",
+        "customer-test",
+        "recipient-test",
+        1_700_000_000,
+    );
     let cases: Vec<(Value, u16, &str)> = vec![
         (json!([1, 2]), 400, "not the JSON"),
         (json!({"profile": "moveo"}), 400, "token"),
-        ({ let mut b = good.clone(); b["profile"] = json!("acme"); b }, 400, "unknown profile"),
-        ({ let mut b = good.clone(); b["verifyKey"] = json!("x"); b }, 400, "unknown field"),
-        ({ let mut b = good.clone(); b["lang"] = json!("cobol"); b }, 400, "cobol"),
-        ({ let mut b = good.clone(); b["decrypt_key"] = json!(key_text("recipient-test", "public")); b }, 422, "public key"),
-        ({ let mut b = good.clone(); b["verify_key"] = json!("not a key at all"); b }, 422, "not an RSA key"),
+        (
+            {
+                let mut b = good.clone();
+                b["profile"] = json!("acme");
+                b
+            },
+            400,
+            "unknown profile",
+        ),
+        (
+            {
+                let mut b = good.clone();
+                b["verifyKey"] = json!("x");
+                b
+            },
+            400,
+            "unknown field",
+        ),
+        (
+            {
+                let mut b = good.clone();
+                b["lang"] = json!("cobol");
+                b
+            },
+            400,
+            "cobol",
+        ),
+        (
+            {
+                let mut b = good.clone();
+                b["decrypt_key"] = json!(key_text("recipient-test", "public"));
+                b
+            },
+            422,
+            "public key",
+        ),
+        (
+            {
+                let mut b = good.clone();
+                b["verify_key"] = json!("not a key at all");
+                b
+            },
+            422,
+            "not an RSA key",
+        ),
     ];
     for (body, expected, words) in cases {
         let (status, answer) = served.post("/api/check", &body);
         assert_eq!(status, expected, "{body} → {answer}");
         let message = answer["error"].as_str().unwrap_or_default();
-        assert!(message.contains(words), "{body}: {message:?} lacks {words:?}");
+        assert!(
+            message.contains(words),
+            "{body}: {message:?} lacks {words:?}"
+        );
     }
     let host = served.host();
     let (status, _, _) = served.raw(
-        &format!("GET /api/check HTTP/1.1\r\nHost: {host}\r\nX-Access-Token: {}", served.access),
+        &format!(
+            "GET /api/check HTTP/1.1\r\nHost: {host}\r\nX-Access-Token: {}",
+            served.access
+        ),
         b"",
     );
     assert_eq!(status, 405);
@@ -307,13 +449,30 @@ fn the_check_endpoint_answers_what_check_prints_on_every_vector() {
             let compared = &compared;
             scope.spawn(move || {
                 for (profile, v) in chunk {
-                    let body = check_body(profile, &v.token, &v.keys.verify, &v.keys.decrypt, v.now);
+                    let body =
+                        check_body(profile, &v.token, &v.keys.verify, &v.keys.decrypt, v.now);
                     let (status, served_report) = served.post("/api/check", &body);
                     assert_eq!(status, 200, "{}: {served_report}", v.id);
-                    let cli = cli_check(profile, &v.token, &v.keys.verify, &v.keys.decrypt, v.now, &[]);
-                    assert_eq!(served_report, cli, "{}: the page and the CLI disagree", v.id);
+                    let cli = cli_check(
+                        profile,
+                        &v.token,
+                        &v.keys.verify,
+                        &v.keys.decrypt,
+                        v.now,
+                        &[],
+                    );
+                    assert_eq!(
+                        served_report, cli,
+                        "{}: the page and the CLI disagree",
+                        v.id
+                    );
                     let expected = format!("{:?}", v.expect.verdict).to_lowercase();
-                    assert_eq!(served_report["verdict"].as_str(), Some(expected.as_str()), "{}", v.id);
+                    assert_eq!(
+                        served_report["verdict"].as_str(),
+                        Some(expected.as_str()),
+                        "{}",
+                        v.id
+                    );
                     compared.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 }
             });
@@ -336,9 +495,22 @@ fn redaction_and_language_are_the_clis() {
     body["lang"] = json!("python");
     let (status, served_report) = served.post("/api/check", &body);
     assert_eq!(status, 200);
-    let cli = cli_check(profile, &v.token, &v.keys.verify, &v.keys.decrypt, v.now, &["--redact", "--lang", "python"]);
+    let cli = cli_check(
+        profile,
+        &v.token,
+        &v.keys.verify,
+        &v.keys.decrypt,
+        v.now,
+        &["--redact", "--lang", "python"],
+    );
     assert_eq!(served_report, cli);
-    assert!(served_report["claims"]["sub"].as_str().is_some_and(|s| s.contains("redacted")), "{}", served_report["claims"]);
+    assert!(
+        served_report["claims"]["sub"]
+            .as_str()
+            .is_some_and(|s| s.contains("redacted")),
+        "{}",
+        served_report["claims"]
+    );
 }
 
 /// The batch endpoint and `audit --format json` agree on a file of
@@ -350,12 +522,19 @@ fn the_audit_endpoint_answers_what_audit_prints() {
     for profile in ["iadvize", "moveo"] {
         let chosen: Vec<_> = all
             .iter()
-            .filter(|(p, v)| p == profile && v.keys.verify == "customer-test" && v.keys.decrypt == "recipient-test")
+            .filter(|(p, v)| {
+                p == profile
+                    && v.keys.verify == "customer-test"
+                    && v.keys.decrypt == "recipient-test"
+            })
             .take(40)
             .collect();
         assert!(chosen.len() >= 20, "{profile}: {} vectors", chosen.len());
         let now = chosen[0].1.now;
-        let tokens: String = chosen.iter().map(|(_, v)| format!("{}\n", v.token)).collect();
+        let tokens: String = chosen
+            .iter()
+            .map(|(_, v)| format!("{}\n", v.token))
+            .collect();
         let (status, served_audit) = served.post(
             "/api/audit",
             &json!({
@@ -368,7 +547,15 @@ fn the_audit_endpoint_answers_what_audit_prints() {
         );
         assert_eq!(status, 200, "{served_audit}");
         let mut child = Command::new(harness_bin())
-            .args(["audit", "--profile", profile, "--tokens", "-", "--format", "json"])
+            .args([
+                "audit",
+                "--profile",
+                profile,
+                "--tokens",
+                "-",
+                "--format",
+                "json",
+            ])
             .arg("--verify-key")
             .arg(key_file("customer-test", "public"))
             .arg("--decrypt-key")
@@ -386,7 +573,10 @@ fn the_audit_endpoint_answers_what_audit_prints() {
         let output = child.wait_with_output().expect("audit ends");
         let _ = writer.join();
         let cli: Value = serde_json::from_slice(&output.stdout).expect("audit prints JSON");
-        assert_eq!(served_audit, cli, "{profile}: the page and the CLI disagree");
+        assert_eq!(
+            served_audit, cli,
+            "{profile}: the page and the CLI disagree"
+        );
         assert_eq!(
             served_audit["results"].as_array().map(Vec::len),
             Some(chosen.len()),
@@ -401,19 +591,29 @@ fn ctrl_c_stops_the_server_with_exit_0_and_a_message() {
     let mut served = Served::start();
     // It serves first.
     let (status, _, _) = served.raw(
-        &format!("GET /?token={} HTTP/1.1\r\nHost: {}", served.access, served.host()),
+        &format!(
+            "GET /?token={} HTTP/1.1\r\nHost: {}",
+            served.access,
+            served.host()
+        ),
         b"",
     );
     assert_eq!(status, 200);
     let pid = served.child.id().to_string();
-    let killed = Command::new("kill").args(["-INT", &pid]).status().expect("kill runs");
+    let killed = Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .expect("kill runs");
     assert!(killed.success());
     let started = Instant::now();
     let status = loop {
         if let Some(status) = served.child.try_wait().expect("waits") {
             break status;
         }
-        assert!(started.elapsed() < Duration::from_secs(10), "serve did not stop on SIGINT");
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "serve did not stop on SIGINT"
+        );
         std::thread::sleep(Duration::from_millis(50));
     };
     assert!(status.success(), "{status}");

@@ -174,13 +174,7 @@ pub fn run_audit(args: AuditArgs) -> Result<ExitCode> {
 
     let mut stdout = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
     if args.format == ResultsFormat::Json {
-        let verdict = write_json(
-            &mut input,
-            &mut stdout,
-            &options,
-            log.as_ref(),
-            lines_are,
-        )?;
+        let verdict = write_json(&mut input, &mut stdout, &options, log.as_ref(), lines_are)?;
         stdout.flush()?;
         return Ok(exit_for(verdict));
     }
