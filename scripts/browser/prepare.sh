@@ -1,7 +1,18 @@
-# Sourced by scripts/browser-test.sh and scripts/serve-browser-test.sh
-# (from the repository's root): finds or installs Debian's chromium (or
-# takes $CHROMIUM) and puppeteer-core pinned in package-lock.json, and sets
-# $chromium. Needs step() and die() from the caller.
+#!/usr/bin/env bash
+# The browser tests' set-up, sourced by scripts/browser-test.sh and
+# scripts/serve-browser-test.sh from the repository's root: finds or
+# installs Debian's chromium (or takes $CHROMIUM) and the puppeteer-core
+# pinned in scripts/browser/package-lock.json, and sets $chromium. Needs
+# the caller's step() and die().
+#
+#   source scripts/browser/prepare.sh     from one of those scripts
+#   scripts/browser/prepare.sh --help     this text
+if [[ ${BASH_SOURCE[0]} == "$0" ]]; then
+  case "${1:-}" in
+    -h|--help) sed -n '2,/^if \[\[/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "usage: source scripts/browser/prepare.sh from browser-test.sh or serve-browser-test.sh" >&2; exit 2 ;;
+  esac
+fi
 
 chromium=${CHROMIUM:-}
 if [[ -z $chromium ]]; then
