@@ -73,7 +73,7 @@ const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
 #[derive(Debug, Args)]
 pub struct ServeArgs {
     /// Port on 127.0.0.1 [default: a free one, chosen by the system].
-    #[arg(long, value_name = "N", default_value_t = 0)]
+    #[arg(long, value_name = "N", default_value_t = 0, hide_default_value = true)]
     port: u16,
     /// Open the page in the default browser (xdg-open, open or start); if
     /// that fails, a warning, and the URL is still printed.
