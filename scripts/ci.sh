@@ -138,6 +138,9 @@ scripts/browser-test.sh -- --vectors-json target/ci/vectors.json --interop-json 
 cargo run --quiet -p jose-harness -- report --format markdown \
   --vectors-json target/ci/vectors.json --interop-json target/ci/interop.json
 
+step "the serve page, on both profiles, in a real browser"
+scripts/serve-browser-test.sh target/ci/serve
+
 step "benchmarks build (not run: timings belong to scripts/bench.sh)"
 cargo build --workspace --benches
 

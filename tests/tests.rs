@@ -56,6 +56,9 @@ mod secrets;
 /// `audit`: a set of tokens from one sender, from a file or minted by the
 /// sender's own command; secrets reused across tokens, the clock.
 mod sender_audit;
+/// `serve`: the page's server refuses what it must, answers errors as
+/// JSON, and its endpoints print what `check` and `audit` print.
+mod serve;
 /// Text reports pinned with insta.
 mod snapshots;
 /// The committed test vectors: fresh, well-formed, passing everywhere.

@@ -172,9 +172,13 @@ pub fn run_audit(args: AuditArgs) -> Result<ExitCode> {
             (None, None) => bail!("audit needs --tokens or --mint"),
         };
 
-    let mut audit = SetAudit::new(args.profile);
     let mut stdout = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
-    let json = args.format == ResultsFormat::Json;
+    if args.format == ResultsFormat::Json {
+        let verdict = write_json(&mut input, &mut stdout, &options, log.as_ref(), lines_are)?;
+        stdout.flush()?;
+        return Ok(exit_for(verdict));
+    }
+    let mut audit = SetAudit::new(args.profile);
     let profile = args.profile.as_str();
     let classname = format!("jose-harness.audit.{profile}");
     let source = match (&args.tokens, &args.mint) {
@@ -206,13 +210,6 @@ pub fn run_audit(args: AuditArgs) -> Result<ExitCode> {
         )),
         _ => None,
     };
-    if json {
-        write!(
-            stdout,
-            r#"{{"profile":"{}","results":["#,
-            args.profile.as_str()
-        )?;
-    }
     let mut observe = |facts: &TokenFacts| {
         if let Some(log) = &log {
             take_runs(log, &mut audit, Some(facts));
@@ -222,23 +219,13 @@ pub fn run_audit(args: AuditArgs) -> Result<ExitCode> {
             sink.observe(facts);
         }
     };
-    let ran = if json {
-        let mut out = ArrayLines {
-            inner: &mut stdout,
-            first: true,
-            pending_newline: false,
-        };
-        batch::run_observed(&mut input, &mut out, &options, &mut |_| {}, &mut observe)
-    } else {
-        batch::run_observed(
-            &mut input,
-            &mut io::sink(),
-            &options,
-            &mut |_| {},
-            &mut observe,
-        )
-    };
-    let summary = ran?;
+    let summary = batch::run_observed(
+        &mut input,
+        &mut io::sink(),
+        &options,
+        &mut |_| {},
+        &mut observe,
+    )?;
     if let Some(log) = &log {
         take_runs(log, &mut audit, None);
     }
@@ -281,14 +268,6 @@ pub fn run_audit(args: AuditArgs) -> Result<ExitCode> {
             cases: findings.iter().map(|f| set_case(&classname, f)).collect(),
         };
         spool.finish("jose-harness audit", &[set], &mut stdout)?;
-    } else if json {
-        let tail = json!({
-            "verdict": verdict,
-            "tokens": {"pass": audit.pass, "fail": audit.fail, "incomplete": audit.incomplete},
-            "set_findings": findings,
-        });
-        let tail = tail.to_string();
-        writeln!(stdout, "\n],{}", tail.strip_prefix('{').unwrap_or(&tail))?;
     } else {
         write_text(
             &mut stdout,
@@ -302,6 +281,56 @@ pub fn run_audit(args: AuditArgs) -> Result<ExitCode> {
     }
     stdout.flush()?;
     Ok(exit_for(verdict))
+}
+
+/// `audit --format json` of the tokens `input` holds, one per line: every
+/// token's result (`check --batch`'s objects, streamed as they are
+/// checked), then the set's verdict, counts and findings. `log` is the
+/// minting command's, with `--mint`. `serve`'s batch endpoint writes the
+/// same bytes through this function.
+pub fn write_json(
+    input: &mut dyn BufRead,
+    out: &mut dyn Write,
+    options: &BatchOptions<'_>,
+    log: Option<&MintLog>,
+    lines_are: &str,
+) -> Result<Verdict> {
+    let mut audit = SetAudit::new(options.profile);
+    write!(
+        out,
+        r#"{{"profile":"{}","results":["#,
+        options.profile.as_str()
+    )?;
+    let mut lines = ArrayLines {
+        inner: &mut *out,
+        first: true,
+        pending_newline: false,
+    };
+    batch::run_observed(
+        input,
+        &mut lines,
+        options,
+        &mut |_| {},
+        &mut |facts: &TokenFacts| {
+            if let Some(log) = log {
+                take_runs(log, &mut audit, Some(facts));
+            }
+            audit.add(facts);
+        },
+    )?;
+    if let Some(log) = log {
+        take_runs(log, &mut audit, None);
+    }
+    let findings = audit.findings(lines_are);
+    let verdict = audit.verdict(&findings);
+    let tail = json!({
+        "verdict": verdict,
+        "tokens": {"pass": audit.pass, "fail": audit.fail, "incomplete": audit.incomplete},
+        "set_findings": findings,
+    });
+    let tail = tail.to_string();
+    writeln!(out, "\n],{}", tail.strip_prefix('{').unwrap_or(&tail))?;
+    Ok(verdict)
 }
 
 /// The JUnit case of a finding about the whole set: a failure when it is

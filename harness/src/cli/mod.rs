@@ -29,6 +29,7 @@ mod output;
 mod progress;
 mod report_cmd;
 mod rules_cmd;
+mod serve;
 mod shell_cmd;
 mod vectors_cmd;
 
@@ -92,6 +93,10 @@ enum Command {
     /// (secrets reused across tokens, lifetimes, the sender's clock).
     #[command(after_help = audit_cmd::AUDIT_HELP)]
     Audit(audit_cmd::AuditArgs),
+    /// Serve a page on 127.0.0.1 where a token and its keys are pasted and
+    /// every layer of the check is shown (the keys stay on this machine).
+    #[command(after_help = serve::SERVE_HELP)]
+    Serve(serve::ServeArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     #[command(after_help = shell_cmd::COMPLETIONS_HELP)]
     Completions(shell_cmd::CompletionsArgs),
@@ -113,6 +118,7 @@ pub fn parse_and_run() -> Result<ExitCode> {
         Command::Vectors(command) => vectors_cmd::run_vectors(command),
         Command::Report(args) => report_cmd::run_report(args),
         Command::Audit(args) => audit_cmd::run_audit(args),
+        Command::Serve(args) => serve::run_serve(args),
         Command::Completions(args) => shell_cmd::run_completions(args),
         Command::Man(args) => shell_cmd::run_man(args),
     }
