@@ -24,7 +24,7 @@
 # right after each batch, a ratio is taken per round against those two,
 # and the ratios reported are the medians of the rounds. The last lines
 # are the ratios. Criterion's per-operation figures are
-# `cargo bench -p jose-harness --bench crypto`.
+# `cargo bench -p jose-harness --features full --bench crypto`.
 set -euo pipefail
 
 memory=0
@@ -58,7 +58,7 @@ if [ -n "${OPENSSL_ia32cap+set}" ]; then
   step "OPENSSL_ia32cap=$OPENSSL_ia32cap, for openssl speed and check --batch alike"
 fi
 step "release build"
-cargo build --release --quiet -p jose-harness
+cargo build --release --quiet -p jose-harness --features full
 # Where cargo put it: target/, or CARGO_TARGET_DIR, or the user's config.
 bin=$(cargo metadata --format-version 1 --no-deps | grep -o '"target_directory":"[^"]*"' |
   sed 's/^"target_directory":"//; s/"$//')/release/jose-harness

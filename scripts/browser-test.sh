@@ -50,7 +50,7 @@ if [[ $make_report == yes ]]; then
   [[ ${#report_args[@]} -eq 0 ]] || printf -v shown ' %q' "${report_args[@]}"
   step "making the report: jose-harness report --out $report_dir$shown"
   status=0
-  cargo run --quiet -p jose-harness -- report --out "$report_dir" "${report_args[@]}" || status=$?
+  cargo run --quiet -p jose-harness --features full -- report --out "$report_dir" "${report_args[@]}" || status=$?
   # 1: written, with unexpected results (the page shows them); it is still
   # the page under test.
   [[ $status -le 1 ]] || die "jose-harness report failed (exit $status)"

@@ -13,7 +13,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 if [[ ! -x /usr/bin/time ]]; then
   apt-get install -y -qq time >/dev/null 2>&1 || { echo "hostile.sh: needs /usr/bin/time (Debian: apt-get install time)" >&2; exit 2; }
 fi
-cargo build --release --quiet -p jose-harness || exit 2
+cargo build --release --quiet -p jose-harness --features full || exit 2
 # Where cargo put it: target/, or CARGO_TARGET_DIR, or the user's config.
 bin=$(cargo metadata --format-version 1 --no-deps | grep -o '"target_directory":"[^"]*"' |
   sed 's/^"target_directory":"//; s/"$//')/release/jose-harness

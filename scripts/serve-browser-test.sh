@@ -35,7 +35,7 @@ mkdir -p "$out_dir"
 source scripts/browser/prepare.sh
 
 step "building jose-harness"
-bin=$(cargo build --quiet -p jose-harness --bin jose-harness --message-format json |
+bin=$(cargo build --quiet -p jose-harness --features full --bin jose-harness --message-format json |
   node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{for(const l of s.split("\n")){try{const m=JSON.parse(l);if(m.reason==="compiler-artifact"&&m.target.name==="jose-harness"&&m.executable){console.log(m.executable)}}catch{}}})')
 [[ -x $bin ]] || die "cargo built no jose-harness binary"
 

@@ -1,7 +1,7 @@
 //! The adapter protocol's reader takes every answer a conforming JSON
 //! writer can produce: error texts as Node's `JSON.stringify`, the Node
 //! and Python adapters, Python's `json.dumps` (both `ensure_ascii` forms)
-//! and serde_json write them, lone surrogates included (issue 21); and
+//! and serde_json write them, lone surrogates included; and
 //! claims holding one are judged as claims the case does not hold.
 
 use assert_cmd::Command;
@@ -13,7 +13,7 @@ use proptest::prelude::*;
 use serde_json::{json, Map, Value};
 
 /// The answer of node-jsonwebtoken to `interop --peers --cases 10
-/// --seed 3`'s `moveo/jws.payload.bitflip` (issue 21): V8's error text
+/// --seed 3`'s `moveo/jws.payload.bitflip`: V8's error text
 /// quotes the start of the bad JSON and cuts the emoji after `i` in half.
 const ISSUE_21_LINE: &str = r#"{"id":117,"verdict":"fail","error":"json.syntax: jsonwebtoken: SyntaxError: Unexpected token 'z', \"z\"iss\":\"i\ud83d\"... is not valid JSON","claims":null,"context":null}"#;
 

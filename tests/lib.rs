@@ -261,6 +261,8 @@ pub fn harness_bin() -> &'static Path {
         build
             .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(".."))
             .args(["build", "--quiet", "--package", "jose-harness"])
+            // Every backend: the tests compare them all.
+            .args(["--features", "full"])
             .args(["--bin", "jose-harness", "--message-format", "json"]);
         if let Some(profile) = build_profile() {
             build.args(["--profile", &profile]);
@@ -293,7 +295,7 @@ pub fn harness_bin() -> &'static Path {
         let path = dir.join(format!("jose-harness{}", std::env::consts::EXE_SUFFIX));
         assert!(
             path.is_file(),
-            "cannot build or find the jose-harness binary (looked in {}); run `cargo build -p jose-harness`",
+            "cannot build or find the jose-harness binary (looked in {}); run `cargo build -p jose-harness --features full`",
             path.display()
         );
         eprintln!(

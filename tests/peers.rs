@@ -14,7 +14,7 @@
 //! `#[test]` that finds its interpreter.
 //!
 //! The peers' adapters (scripts/peers/peers.json) are run too: their
-//! error texts reach the harness as well-formed Unicode (issue 21) and
+//! error texts reach the harness as well-formed Unicode and
 //! their claims as the library read them.
 //!
 //! Without the interpreter (`node` on PATH; a Python that can import

@@ -1,5 +1,5 @@
 //! The scripts of `scripts/` work from any directory and under the
-//! settings users have (issue 21): `CARGO_TARGET_DIR` (relative too),
+//! settings users have: `CARGO_TARGET_DIR` (relative too),
 //! `CARGO_HOME`, no `zip` on PATH. Each answers `--help` with its usage
 //! and does nothing else; `fuzz.sh` finds the binaries wherever cargo put
 //! them and tells a target that was not built from one that crashed; `ci.sh`

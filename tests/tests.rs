@@ -1,7 +1,7 @@
 //! The integration tests, one binary with a module per area.
 
 /// The adapter protocol's reader: answers as every JSON writer writes
-/// them, lone surrogates in error texts and in claims (issue 21).
+/// them, lone surrogates in error texts and in claims.
 mod adapter_answers;
 /// Every backend against every other: RS256, JWE and context round
 /// trips, and failures of the same class as the reference's.
@@ -9,6 +9,9 @@ mod backends;
 /// Many tokens: `check --batch`, `generate --count`, and RSA work done
 /// once (keys) or only when needed (diagnoses).
 mod batch;
+/// What each build compiles: no C in the default build, OpenSSL from
+/// source with `full`, no command-line crates in the library.
+mod build_graph;
 /// `--format junit` and `--format sarif` of every command that has them,
 /// valid against the JUnit and SARIF schemas.
 mod ci_formats;

@@ -1,5 +1,5 @@
 //! Per-backend cost of each operation the profiles need, and of a whole
-//! check of each profile: `cargo bench -p jose-harness --bench crypto`
+//! check of each profile: `cargo bench -p jose-harness --features full --bench crypto`
 //! (a filter narrows it: `-- check/`, `-- josekit`).
 //!
 //! RSA-2048 with the bundled TEST keys. The whole-check figures use each

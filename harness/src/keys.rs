@@ -77,6 +77,7 @@ impl PublicKey {
     }
     /// SHA-256 of the SPKI DER: what identifies this key in the backends'
     /// caches of library key objects.
+    #[cfg_attr(not(feature = "openssl"), allow(dead_code))]
     pub(crate) fn digest(&self) -> &[u8; 32] {
         &self.digest
     }
@@ -141,6 +142,7 @@ impl PrivateKey {
     /// primes): what identifies it in the backends' caches of library key
     /// objects. Computed once; it reveals nothing of the key, and is
     /// zeroized on drop all the same.
+    #[cfg_attr(not(feature = "openssl"), allow(dead_code))]
     pub(crate) fn digest(&self) -> &[u8; 32] {
         &self.digest
     }

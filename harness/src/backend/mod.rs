@@ -20,8 +20,10 @@ use crate::rng::HarnessRng;
 #[cfg(feature = "josekit")]
 pub mod josekit;
 pub mod jsonwebtoken;
+#[cfg(feature = "openssl")]
 #[doc(hidden)]
 pub mod keycache;
+#[cfg(feature = "openssl")]
 pub mod openssl;
 pub mod reference;
 pub mod unpad;
@@ -620,19 +622,24 @@ impl Stacked {
     /// So josekit checks either profile on OpenSSL alone (josekit does
     /// RS256 and the JWE, the openssl backend the context), and
     /// jsonwebtoken's tokens have their JWE and context done by OpenSSL.
+    ///
+    /// In a build without OpenSSL (no feature `openssl`) what the primary
+    /// cannot do falls to the reference directly.
     pub fn for_checking(primary: &'static dyn Backend) -> Self {
-        static OPENSSL_OVER_REFERENCE: Stacked = Stacked {
-            primary: &openssl::Openssl,
-            fallback: &reference::Reference,
-        };
-        if primary.id() == reference::Reference.id() {
-            Self::over_reference(primary)
-        } else {
-            Self {
-                primary,
-                fallback: &OPENSSL_OVER_REFERENCE,
+        #[cfg(feature = "openssl")]
+        {
+            static OPENSSL_OVER_REFERENCE: Stacked = Stacked {
+                primary: &openssl::Openssl,
+                fallback: &reference::Reference,
+            };
+            if primary.id() != reference::Reference.id() {
+                return Self {
+                    primary,
+                    fallback: &OPENSSL_OVER_REFERENCE,
+                };
             }
         }
+        Self::over_reference(primary)
     }
 
     /// Whether the primary does `layer` itself.
@@ -741,8 +748,15 @@ impl Backend for Stacked {
 }
 
 /// The backend `check` uses unless told otherwise: the fastest here
-/// (`scripts/bench.sh`), doing both profiles itself.
+/// (`scripts/bench.sh`), doing both profiles itself; the reference in a
+/// build without OpenSSL.
+#[cfg(feature = "openssl")]
 pub const DEFAULT_FOR_CHECKING: &str = "openssl";
+/// The backend `check` uses unless told otherwise: the fastest here
+/// (`scripts/bench.sh`), doing both profiles itself; the reference in a
+/// build without OpenSSL.
+#[cfg(not(feature = "openssl"))]
+pub const DEFAULT_FOR_CHECKING: &str = "reference";
 
 /// Every backend built into this binary, the reference first.
 pub fn all() -> Vec<&'static dyn Backend> {
@@ -751,6 +765,7 @@ pub fn all() -> Vec<&'static dyn Backend> {
         #[cfg(feature = "josekit")]
         &josekit::Josekit,
         &jsonwebtoken::Jsonwebtoken,
+        #[cfg(feature = "openssl")]
         &openssl::Openssl,
     ]
 }
@@ -785,8 +800,27 @@ pub fn independent_producer() -> &'static dyn Backend {
 
 /// The version of the C library under the backends that wrap one (the
 /// OpenSSL that josekit and the openssl backend share), for reports.
+/// `none` in a build without OpenSSL.
 pub fn c_library_version() -> &'static str {
-    ::openssl::version::version()
+    #[cfg(feature = "openssl")]
+    {
+        ::openssl::version::version()
+    }
+    #[cfg(not(feature = "openssl"))]
+    {
+        "none (built without the feature `openssl`)"
+    }
+}
+
+/// The cargo feature that builds the backend called `name`, when this
+/// build lacks it (`openssl` and `josekit` come with the feature `full`).
+pub fn feature_for_missing(name: &str) -> Option<&'static str> {
+    let known: &[(&str, &str)] = &[("openssl", "openssl"), ("josekit", "josekit")];
+    known
+        .iter()
+        .find(|(id, _)| *id == name)
+        .filter(|_| by_name(name).is_none())
+        .map(|(_, feature)| *feature)
 }
 
 /// The backend called `name`.

@@ -264,7 +264,15 @@ pub fn backend_named(
 ) -> Result<&'static dyn Backend> {
     let backend = backend::by_name(name).ok_or_else(|| {
         let names: Vec<_> = backend::all().iter().map(|b| b.id()).collect();
-        anyhow!("no backend named {name:?}; available: {}", names.join(", "))
+        match backend::feature_for_missing(name) {
+            Some(feature) => anyhow!(
+                "the {name} backend is not in this build (it needs OpenSSL, the cargo feature \
+                 `{feature}`); rebuild with `--features full` (e.g. `cargo install --path harness \
+                 --features full`), or use one of: {}",
+                names.join(", ")
+            ),
+            None => anyhow!("no backend named {name:?}; available: {}", names.join(", ")),
+        }
     })?;
     if !needs(&backend.capabilities()) {
         bail!("backend {name} cannot do what this command needs");
