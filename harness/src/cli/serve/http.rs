@@ -1,6 +1,7 @@
 //! Just enough HTTP/1.1 for `serve`: one request per connection
-//! (`Connection: close`), bodies sized by `Content-Length` only, every read
-//! and write under a deadline.
+//! (`Connection: close`), the head parsed by `httparse` (hyper's parser),
+//! bodies sized by `Content-Length` only, every read and write under a
+//! deadline.
 //!
 //! Why not a library: the small synchronous servers (tiny_http, the
 //! smallest maintained one) set no timeout on the sockets they accept and
@@ -9,7 +10,8 @@
 //! first failed `accept`. The async stacks (axum, hyper on tokio) have
 //! timeouts but would more than double the binary's dependency graph and
 //! the first build. This page needs three routes on 127.0.0.1, so the
-//! little HTTP it speaks is here, strict: anything unusual is refused.
+//! connection handling is here, over `httparse`, strict: anything unusual
+//! is refused.
 
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, TcpStream};
@@ -134,13 +136,14 @@ impl Head {
     }
 }
 
-/// Reads the request line and headers (at most [`MAX_HEAD_BYTES`]).
+/// Reads the request line and headers (at most [`MAX_HEAD_BYTES`], at
+/// most [`MAX_HEADERS`] headers), parsed by `httparse`.
 pub fn read_head(input: &mut dyn Read) -> Result<Head, Refusal> {
     let mut buf = Vec::with_capacity(1024);
     let mut chunk = [0u8; 2048];
-    let end = loop {
-        if let Some(end) = find(&buf, b"\r\n\r\n") {
-            break end;
+    loop {
+        if let Some(head) = parse_head(&buf)? {
+            return Ok(head);
         }
         if buf.len() > MAX_HEAD_BYTES {
             return Err(Refusal::new(431, "the request's headers are too long"));
@@ -151,43 +154,49 @@ pub fn read_head(input: &mut dyn Read) -> Result<Head, Refusal> {
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(e) => return Err(read_error(e)),
         }
+    }
+}
+
+/// The most headers a request may carry (a browser sends about 15).
+pub const MAX_HEADERS: usize = 64;
+
+/// The head in `buf` if it is all there (`None`: read on), refused when it
+/// is malformed or is not a request this server answers.
+pub fn parse_head(buf: &[u8]) -> Result<Option<Head>, Refusal> {
+    let mut slots = [httparse::EMPTY_HEADER; MAX_HEADERS];
+    let mut parsed = httparse::Request::new(&mut slots);
+    let end = match parsed.parse(buf) {
+        Ok(httparse::Status::Partial) => return Ok(None),
+        Ok(httparse::Status::Complete(end)) => end,
+        Err(httparse::Error::TooManyHeaders) => {
+            return Err(Refusal::new(431, "the request has too many headers"))
+        }
+        Err(httparse::Error::Version) => {
+            return Err(Refusal::new(505, "only HTTP/1.1 is spoken here"))
+        }
+        Err(e) => return Err(Refusal::new(400, format!("malformed request: {e}"))),
     };
-    let rest = buf.split_off(end + 4);
-    let head = std::str::from_utf8(&buf[..end])
-        .map_err(|_| Refusal::new(400, "the request's headers are not UTF-8"))?;
-    let mut lines = head.split("\r\n");
-    let request_line = lines.next().unwrap_or("");
-    let mut parts = request_line.split(' ');
-    let (Some(method), Some(target), Some(version), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
+    let (Some(method), Some(target)) = (parsed.method, parsed.path) else {
         return Err(Refusal::new(400, "malformed request line"));
     };
-    if version != "HTTP/1.1" && version != "HTTP/1.0" {
-        return Err(Refusal::new(505, "only HTTP/1.1 is spoken here"));
-    }
     if method.is_empty() || !method.bytes().all(|b| b.is_ascii_uppercase()) {
         return Err(Refusal::new(400, "malformed method"));
     }
     if !target.starts_with('/') {
         return Err(Refusal::new(400, "the request target must be a path"));
     }
-    let mut headers = Vec::new();
-    for line in lines {
-        let Some((name, value)) = line.split_once(':') else {
-            return Err(Refusal::new(400, "malformed header line"));
-        };
-        if name.is_empty() || name.bytes().any(|b| b <= b' ' || b >= 0x7f) {
-            return Err(Refusal::new(400, "malformed header name"));
-        }
-        headers.push((name.to_ascii_lowercase(), value.trim().to_owned()));
+    let mut headers = Vec::with_capacity(parsed.headers.len());
+    for header in parsed.headers.iter() {
+        let value = std::str::from_utf8(header.value)
+            .map_err(|_| Refusal::new(400, "a header's value is not UTF-8"))?;
+        headers.push((header.name.to_ascii_lowercase(), value.trim().to_owned()));
     }
-    Ok(Head {
+    Ok(Some(Head {
         method: method.to_owned(),
         target: target.to_owned(),
         headers,
-        rest,
-    })
+        rest: buf.get(end..).unwrap_or_default().to_vec(),
+    }))
 }
 
 /// Reads the body `Content-Length` announces into `request`, refusing one
@@ -246,10 +255,6 @@ fn read_error(e: io::Error) -> Refusal {
         }
         _ => Refusal::new(400, format!("cannot read the request: {e}")),
     }
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
 }
 
 /// The reason phrase of the statuses this server sends.
@@ -319,4 +324,64 @@ pub fn write_response(stream: &TcpStream, response: &Response, timeout: Duration
     // second and 1 MiB.
     let mut drain = DeadlineStream::new(stream, Instant::now() + Duration::from_secs(1));
     let _ = io::copy(&mut (&mut drain).take(1 << 20), &mut io::sink());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn head(bytes: &[u8]) -> Result<Head, Refusal> {
+        read_head(&mut &bytes[..])
+    }
+
+    #[test]
+    fn a_whole_head_is_split_and_the_body_bytes_kept() {
+        let got = head(b"POST /api/check?x=1 HTTP/1.1\r\nHost: 127.0.0.1:8\r\nX-Access-Token:  ab \r\n\r\n{\"a\"")
+            .map_err(|r| r.message)
+            .expect("parses");
+        let (request, rest) = got.into_request();
+        assert_eq!(request.method, "POST");
+        assert_eq!(request.path(), "/api/check");
+        assert_eq!(request.header("x-access-token"), Some("ab"));
+        assert_eq!(rest, b"{\"a\"");
+    }
+
+    #[test]
+    fn each_malformed_head_gets_its_status() {
+        let status = |bytes: &[u8]| head(bytes).err().map(|r| r.status);
+        assert_eq!(
+            status(b"GET / HTTP/1.1\r\nHost: x"),
+            Some(400),
+            "ended early"
+        );
+        assert_eq!(status(b"GET / HTTP/2.0\r\n\r\n"), Some(505));
+        assert_eq!(status(b"get / HTTP/1.1\r\n\r\n"), Some(400));
+        assert_eq!(status(b"GET http://a/ HTTP/1.1\r\n\r\n"), Some(400));
+        assert_eq!(status(b"GET / HTTP/1.1\r\nBad Name: 1\r\n\r\n"), Some(400));
+        let many: String = (0..=MAX_HEADERS).map(|i| format!("h{i}: v\r\n")).collect();
+        assert_eq!(
+            status(format!("GET / HTTP/1.1\r\n{many}\r\n").as_bytes()),
+            Some(431)
+        );
+        let long = format!("GET / HTTP/1.1\r\nx: {}", "a".repeat(MAX_HEAD_BYTES + 10));
+        assert_eq!(status(long.as_bytes()), Some(431));
+    }
+
+    proptest! {
+        #[test]
+        fn any_bytes_give_a_head_or_a_refusal(bytes in proptest::collection::vec(any::<u8>(), 0..600)) {
+            match head(&bytes) {
+                Ok(h) => prop_assert!(h.target.starts_with('/')),
+                Err(r) => prop_assert!((400..600).contains(&r.status)),
+            }
+        }
+
+        #[test]
+        fn any_header_value_reads_back_trimmed(value in "[ -~]{0,40}") {
+            let text = format!("GET / HTTP/1.1\r\nx-v: {value}\r\n\r\n");
+            let (request, _) = head(text.as_bytes()).map_err(|r| r.message).expect("parses").into_request();
+            prop_assert_eq!(request.header("x-v"), Some(value.trim()));
+        }
+    }
 }
