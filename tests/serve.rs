@@ -629,3 +629,73 @@ fn ctrl_c_stops_the_server_with_exit_0_and_a_message() {
     // Nothing listens any more.
     assert!(TcpStream::connect(("127.0.0.1", served.port)).is_err());
 }
+
+/// A client that connects and sends nothing holds its connection for the
+/// read deadline (10 s), then is answered 408 and closed; while 16 such
+/// clients hold the server, one more connection is answered 503 at once;
+/// once they are gone the server serves again. `serve --help` states both.
+#[test]
+fn slow_clients_time_out_and_a_full_server_answers_busy() {
+    const MAX_CONNECTIONS: usize = 16;
+    let help = Command::new(harness_bin())
+        .args(["serve", "--help"])
+        .output()
+        .expect("serve --help runs");
+    let help = String::from_utf8_lossy(&help.stdout)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(help.contains("within 10 s (or is answered 408)"), "{help}");
+    assert!(
+        help.contains("at most 16 requests are served at once, and one more is answered 503"),
+        "{help}"
+    );
+
+    let served = Served::start();
+    let opened = Instant::now();
+    let idle: Vec<TcpStream> = (0..MAX_CONNECTIONS)
+        .map(|_| TcpStream::connect(("127.0.0.1", served.port)).expect("connects"))
+        .collect();
+    // The server takes connections in order: these come after the 16.
+    let read_all = |mut stream: &TcpStream, wait: Duration| {
+        stream.set_read_timeout(Some(wait)).expect("timeout");
+        let mut answer = Vec::new();
+        stream
+            .read_to_end(&mut answer)
+            .expect("an answer, then the end");
+        String::from_utf8_lossy(&answer).into_owned()
+    };
+    let busy = TcpStream::connect(("127.0.0.1", served.port)).expect("connects");
+    let answer = read_all(&busy, Duration::from_secs(5));
+    assert!(answer.starts_with("HTTP/1.1 503 "), "{answer:?}");
+    assert!(answer.contains("too many requests at once"), "{answer:?}");
+    assert!(
+        opened.elapsed() < Duration::from_secs(5),
+        "503 took {:?}",
+        opened.elapsed()
+    );
+
+    for stream in &idle {
+        let answer = read_all(stream, Duration::from_secs(30));
+        assert!(answer.starts_with("HTTP/1.1 408 "), "{answer:?}");
+        assert!(answer.contains("not sent in time"), "{answer:?}");
+    }
+    let waited = opened.elapsed();
+    assert!(
+        waited >= Duration::from_secs(9) && waited < Duration::from_secs(25),
+        "the idle connections were closed after {waited:?}"
+    );
+
+    let (status, _, _) = served.raw(
+        &format!(
+            "GET /?token={} HTTP/1.1\r\nHost: {}",
+            served.access,
+            served.host()
+        ),
+        b"",
+    );
+    assert_eq!(
+        status, 200,
+        "the server serves again once the idle clients are gone"
+    );
+}

@@ -291,9 +291,8 @@ pub struct Response {
     pub body: Vec<u8>,
 }
 
-/// Writes `response` (closing the connection after it) within `timeout`,
-/// then lets the client's unread bytes drain briefly, so that it reads the
-/// response rather than a reset.
+/// Writes `response` within `timeout`; [`finish`] then closes the
+/// connection.
 pub fn write_response(stream: &TcpStream, response: &Response, timeout: Duration) {
     let mut head = format!(
         "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: close\r\n\
@@ -312,16 +311,18 @@ pub fn write_response(stream: &TcpStream, response: &Response, timeout: Duration
     head.push_str("\r\n");
     let _ = stream.set_write_timeout(Some(timeout));
     let mut out = stream;
-    let written = out
+    let _ = out
         .write_all(head.as_bytes())
         .and_then(|()| out.write_all(&response.body))
         .and_then(|()| out.flush());
-    if written.is_err() {
-        return;
-    }
+}
+
+/// Ends the answer (the client sees the end of the stream), then drains
+/// what the client still sends (a refused body) for at most a second and
+/// 1 MiB, so that closing the socket does not reset the connection before
+/// the client has read the answer.
+pub fn finish(stream: &TcpStream) {
     let _ = stream.shutdown(Shutdown::Write);
-    // Drain what the client still sends (a refused body), for at most a
-    // second and 1 MiB.
     let mut drain = DeadlineStream::new(stream, Instant::now() + Duration::from_secs(1));
     let _ = io::copy(&mut (&mut drain).take(1 << 20), &mut io::sink());
 }

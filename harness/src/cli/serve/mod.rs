@@ -55,7 +55,9 @@ The page calls POST /api/check (one token) and POST /api/audit (tokens one
 per line), which answer what `check --format json` and `audit --format
 json` print. Bodies are bounded by --max-token-bytes and the key file size
 `check` accepts (4 MiB of tokens for a batch); a request must arrive within
-10 s and a check finish within 30 s. Ctrl-C stops the server (exit 0).
+10 s (or is answered 408) and a check finish within 30 s; at most 16
+requests are served at once, and one more is answered 503 at once. Ctrl-C
+stops the server (exit 0).
 
 Examples:
   jose-harness serve               a free port; open the URL it prints
@@ -252,7 +254,10 @@ pub fn run_serve(args: ServeArgs) -> Result<ExitCode> {
             .name("serve-connection".into())
             .spawn(move || {
                 serve_connection(&stream, &shared);
+                // The answer is written: the slot is free before the
+                // client sees the end of it, so it may connect again at once.
                 done.fetch_sub(1, Ordering::SeqCst);
+                http::finish(&stream);
             });
         if spawned.is_err() {
             active.fetch_sub(1, Ordering::SeqCst);
@@ -271,9 +276,11 @@ pub fn run_serve(args: ServeArgs) -> Result<ExitCode> {
 fn write_refusal(stream: &TcpStream, response: Response) {
     let _ = stream.set_nonblocking(false);
     http::write_response(stream, &response, Duration::from_secs(1));
+    http::finish(stream);
 }
 
-/// Reads one request, checks it, answers it.
+/// Reads one request, checks it, writes the answer; the caller ends the
+/// connection with [`http::finish`].
 fn serve_connection(stream: &TcpStream, shared: &Shared) {
     let deadline = Instant::now() + READ_DEADLINE;
     let mut input = DeadlineStream::new(stream, deadline);
