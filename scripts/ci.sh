@@ -94,6 +94,15 @@ step "the README's first command (the default build: RustCrypto alone)"
 cargo run --quiet -p jose-harness -- demo >/dev/null
 echo "demo: both profiles minted and checked"
 
+# The example workflows install the default build (`cargo install --path
+# harness`): their test runs once more on that binary.
+step "the example workflows on the default build, which their cargo install makes"
+default_bin=$(mktemp -d)/jose-harness
+cp "$(cargo build --quiet -p jose-harness --bin jose-harness --message-format json |
+  sed -n 's/.*"executable":"\([^"]*\)".*/\1/p' | tail -n 1)" "$default_bin"
+JOSE_HARNESS_BIN=$default_bin cargo test --quiet -p jose-harness-tests --test tests -- examples::
+rm -r "$(dirname "$default_bin")"
+
 step "the committed vectors are what the generator makes (without OpenSSL)"
 cargo run --quiet -p jose-harness -- vectors generate
 git diff --exit-code -- vectors/ || {

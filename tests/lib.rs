@@ -251,9 +251,22 @@ pub fn check_cmd(profile: &str, token: &str) -> assert_cmd::Command {
 /// So build it (a no-op when it is up to date) and take its path from
 /// cargo's own report; fall back to the one next to the test executable
 /// only when cargo cannot be run.
+///
+/// `JOSE_HARNESS_BIN`, when set, names a binary built elsewhere to test
+/// instead: CI runs the example workflows' test on the default build
+/// (RustCrypto alone), which is what their `cargo install` makes.
 pub fn harness_bin() -> &'static Path {
     static BIN: OnceLock<PathBuf> = OnceLock::new();
     BIN.get_or_init(|| {
+        if let Some(given) = std::env::var_os("JOSE_HARNESS_BIN") {
+            let path = PathBuf::from(given);
+            assert!(
+                path.is_file(),
+                "JOSE_HARNESS_BIN={} is not a file",
+                path.display()
+            );
+            return path;
+        }
         let cargo = std::env::var_os("CARGO")
             .or_else(|| option_env!("CARGO").map(OsString::from))
             .unwrap_or_else(|| "cargo".into());
