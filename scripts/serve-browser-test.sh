@@ -3,7 +3,8 @@
 # starts `serve --port 0`, reads the URL it prints, and drives the page in
 # headless Chromium (scripts/browser/check-serve.mjs): a passing and a
 # failing vector of each profile pasted with their keys (banner, finding,
-# confirmed cause, the fix in the chosen language), a batch, the 403s for a
+# confirmed cause, the fix in the chosen language), a batch, the same batch
+# and its keys dropped as files (PEM and binary DER), the 403s for a
 # request without the access token or from a foreign Origin, no console
 # error and no request beyond 127.0.0.1. Then stops the server with Ctrl-C
 # (SIGINT), which must exit 0. Saves OUT_DIR/screenshot.png.

@@ -6,6 +6,8 @@
 //     PASS banner; a failing vector whose cause the check confirms gives
 //     FAIL, shows the expected finding, its cause (confirmed) and the fix
 //     in the chosen language; several tokens (a batch) give a row each;
+//   - files dropped on the fields (a file of tokens, a PEM key, a binary DER
+//     key) give what the same text pasted gives;
 //   - the chosen language is remembered after a reload;
 //   - nothing fails in the console, and no request leaves 127.0.0.1.
 // Saves OUT_DIR/screenshot.png (a failing token's layers).
@@ -13,6 +15,7 @@
 // Usage: node check-serve.mjs URL OUT_DIR
 // Environment: CHROMIUM (default /usr/bin/chromium).
 
+import crypto from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
@@ -150,6 +153,22 @@ try {
     await setValue("token", tokens.join("\n"));
     await setValue("verify-key", keyText(keys.verify, "public"));
     await setValue("decrypt-key", keyText(keys.decrypt, "private"));
+    return submit(profile, now);
+  }
+  // A file dropped on a field, as a browser delivers it: the field then
+  // holds what the page made of the file's bytes.
+  async function drop(id, name, bytes) {
+    await setValue(id, "");
+    await page.$eval(`#${id}`, (area, name, b64) => {
+      const data = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([data], name));
+      area.dispatchEvent(new DragEvent("drop", { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    }, name, Buffer.from(bytes).toString("base64"));
+    await page.waitForFunction((id) => document.getElementById(id).value !== "", { timeout: 10000 }, id);
+    return page.$eval(`#${id}`, (e) => e.value);
+  }
+  async function submit(profile, now) {
     await setValue("now", String(now));
     await page.$eval("#result", (e) => { e.hidden = true; });
     await page.click("#check");
@@ -217,10 +236,33 @@ try {
     check(JSON.stringify(rows) === JSON.stringify(expected.json.results.map((r) => r.verdict)),
       `${profile}: the rows say ${rows}, the audit ${expected.json.results.map((r) => r.verdict)}`);
     check(rows.includes("pass") && rows.includes("fail"), `${profile}: the batch should hold a pass and a fail (${rows})`);
+    cases[profile].rows = rows;
     await page.click(`#batch-rows tr:nth-child(${rows.indexOf("fail") + 1})`);
     const detail = await page.$$eval("#batch-detail .finding", (fs) => fs.map((f) => f.dataset.id));
     check(detail.length > 0, `${profile}: a click on the failing row shows no finding`);
     log(`${profile}: batch of ${rows.length} → ${rows.join(", ")}; the failing row's detail shows ${detail.join(", ")}`);
+  }
+
+  // Files dropped instead of pasted: a file of several tokens (a batch),
+  // the public key as PEM and the private key as binary DER, which the page
+  // sends as bare base64.
+  {
+    const profile = "moveo";
+    const { batch } = cases[profile];
+    const keys = batch[0].keys;
+    await page.select("#profile", profile);
+    const tokens = await drop("token", "tokens.txt", batch.map((v) => v.token).join("\n") + "\n");
+    check(tokens.trim().split("\n").length === batch.length, `the dropped token file gave ${JSON.stringify(tokens)}`);
+    await drop("verify-key", "public.pem", keyText(keys.verify, "public"));
+    const der = crypto.createPrivateKey(keyText(keys.decrypt, "private")).export({ type: "pkcs8", format: "der" });
+    const sent = await drop("decrypt-key", "private.der", der);
+    check(sent === der.toString("base64"), "the dropped DER key is not shown as its base64");
+    const verdict = await submit(profile, batch[0].now);
+    const rows = await page.$$eval("#batch-rows tr", (trs) => trs.map((tr) => tr.children[1].textContent));
+    const pasted = cases[profile].rows;
+    check(JSON.stringify(rows) === JSON.stringify(pasted),
+      `dropped files give the rows ${rows}, pasted text ${pasted}`);
+    log(`${profile}: dropped token file, PEM and DER keys → ${verdict}, rows ${rows.join(", ")}, as pasted`);
   }
 
   // The language is remembered.
