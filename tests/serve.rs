@@ -22,8 +22,19 @@ struct Served {
 
 impl Served {
     fn start() -> Served {
-        let mut child = Command::new(harness_bin())
-            .args(["serve", "--port", "0"])
+        Served::start_with(&[], None).0
+    }
+
+    /// `serve --port 0` with `args` after it and, if given, `BROWSER` set;
+    /// also returns the URL printed.
+    fn start_with(args: &[&str], browser: Option<&std::path::Path>) -> (Served, String) {
+        let mut command = Command::new(harness_bin());
+        command.args(["serve", "--port", "0"]).args(args);
+        match browser {
+            Some(path) => command.env("BROWSER", path),
+            None => command.env_remove("BROWSER"),
+        };
+        let mut child = command
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -44,11 +55,12 @@ impl Served {
         std::thread::spawn(move || for _ in lines {});
         let rest = url.strip_prefix("http://127.0.0.1:").expect("loopback URL");
         let (port, query) = rest.split_once("/?token=").expect("token in the URL");
-        Served {
+        let served = Served {
             child,
             port: port.parse().expect("a port"),
             access: query.to_owned(),
-        }
+        };
+        (served, url)
     }
 
     fn host(&self) -> String {
@@ -698,4 +710,56 @@ fn slow_clients_time_out_and_a_full_server_answers_busy() {
         status, 200,
         "the server serves again once the idle clients are gone"
     );
+}
+
+/// `--open` runs the browser command (`$BROWSER` here, a script that
+/// writes down what it was given) on the URL printed; without `--open`
+/// nothing is launched.
+#[cfg(unix)]
+#[test]
+fn open_launches_the_browser_on_the_printed_url_and_only_when_asked() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let opened = dir.path().join("opened");
+    let browser = dir.path().join("browser");
+    std::fs::write(
+        &browser,
+        format!(
+            "#!/bin/sh\nprintf '%s\\n' \"$@\" > '{}'\n",
+            opened.display()
+        ),
+    )
+    .expect("writes the browser script");
+    std::fs::set_permissions(&browser, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+
+    // Without --open: the page answers, and no browser was started.
+    let (served, _) = Served::start_with(&[], Some(&browser));
+    let (status, _, _) = served.raw(
+        &format!(
+            "GET /?token={} HTTP/1.1\r\nHost: {}",
+            served.access,
+            served.host()
+        ),
+        b"",
+    );
+    assert_eq!(status, 200);
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(!opened.exists(), "serve without --open started the browser");
+    drop(served);
+
+    let (_served, url) = Served::start_with(&["--open"], Some(&browser));
+    let until = Instant::now() + Duration::from_secs(10);
+    let given = loop {
+        if let Ok(text) = std::fs::read_to_string(&opened) {
+            if text.ends_with('\n') {
+                break text;
+            }
+        }
+        assert!(
+            Instant::now() < until,
+            "serve --open started no browser in 10 s"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(given, format!("{url}\n"), "the browser was given {given:?}");
 }

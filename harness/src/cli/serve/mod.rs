@@ -77,8 +77,10 @@ pub struct ServeArgs {
     /// Port on 127.0.0.1 [default: a free one, chosen by the system].
     #[arg(long, value_name = "N", default_value_t = 0, hide_default_value = true)]
     port: u16,
-    /// Open the page in the default browser (xdg-open, open or start); if
-    /// that fails, a warning, and the URL is still printed.
+    /// Open the page in a browser: the command in $BROWSER if set (the URL
+    /// replaces a `%s` in it, or comes last), else the default one
+    /// (xdg-open, open or start); if that fails, a warning, and the URL is
+    /// still printed.
     #[arg(long)]
     open: bool,
     #[command(flatten)]
@@ -372,17 +374,14 @@ fn with_deadline(deadline: Duration, work: impl FnOnce() -> Response + Send + 's
 
 /// Opens `url` in the default browser; a failure is a warning.
 fn open_browser(url: &str) {
-    let mut command = if cfg!(target_os = "macos") {
-        std::process::Command::new("open")
-    } else if cfg!(windows) {
-        let mut c = std::process::Command::new("cmd");
-        c.args(["/C", "start", ""]);
-        c
-    } else {
-        std::process::Command::new("xdg-open")
-    };
+    let browser = std::env::var("BROWSER").ok();
+    let (program, args) = browser
+        .as_deref()
+        .and_then(|b| browser_command(b, url))
+        .unwrap_or_else(|| default_browser_command(url));
+    let mut command = std::process::Command::new(program);
     command
-        .arg(url)
+        .args(args)
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null());
@@ -399,9 +398,58 @@ fn open_browser(url: &str) {
     }
 }
 
+/// The command `$BROWSER` names, as Python's `webbrowser` and `xdg-open`
+/// read it: the first of its `:`-separated entries, split at whitespace,
+/// `%s` replaced by the URL or the URL last. `None` when it names nothing.
+fn browser_command(browser: &str, url: &str) -> Option<(String, Vec<String>)> {
+    let entry = browser.split(':').map(str::trim).find(|e| !e.is_empty())?;
+    let mut words = entry.split_whitespace().map(str::to_owned);
+    let program = words.next()?;
+    let mut args: Vec<String> = words.collect();
+    if args.iter().any(|a| a.contains("%s")) {
+        for arg in &mut args {
+            *arg = arg.replace("%s", url);
+        }
+    } else {
+        args.push(url.to_owned());
+    }
+    Some((program, args))
+}
+
+fn default_browser_command(url: &str) -> (String, Vec<String>) {
+    if cfg!(target_os = "macos") {
+        ("open".into(), vec![url.into()])
+    } else if cfg!(windows) {
+        let args = ["/C", "start", "", url];
+        ("cmd".into(), args.iter().map(|&a| a.to_owned()).collect())
+    } else {
+        ("xdg-open".into(), vec![url.into()])
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn browser_commands_are_read_as_browser_says() {
+        let url = "http://127.0.0.1:1/?token=ab";
+        let command = |b: &str| browser_command(b, url);
+        assert_eq!(
+            command("firefox"),
+            Some(("firefox".into(), vec![url.into()]))
+        );
+        assert_eq!(
+            command("  :chromium --new-window:firefox"),
+            Some(("chromium".into(), vec!["--new-window".into(), url.into()]))
+        );
+        assert_eq!(
+            command("w3m -o x=%s"),
+            Some(("w3m".into(), vec!["-o".into(), format!("x={url}")]))
+        );
+        assert_eq!(command(""), None);
+        assert_eq!(command(" : "), None);
+    }
 
     #[test]
     fn secrets_compare_equal_only_when_equal() {
