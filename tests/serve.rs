@@ -1,7 +1,9 @@
 //! `jose-harness serve` without a browser: who is refused (no access
 //! token, a foreign Host or Origin, an oversized body), errors as JSON,
 //! the endpoints answering exactly what `check` and `audit` print on every
-//! published vector, and a clean stop on Ctrl-C.
+//! published vector, slow clients answered 408 and one too many 503,
+//! `--open` launching `$BROWSER` only when asked, and a clean stop on
+//! Ctrl-C.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
